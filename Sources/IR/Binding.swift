@@ -1,0 +1,65 @@
+/// Why the tensors given to a function do not fit it.
+public struct BindingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Checks that `inputs` and `params` match the function's declarations exactly (names, dtypes, ranks, known dims)
+/// and returns the value of every symbolic dim. Each symbol must take one value everywhere it appears.
+/// Unless `allowExtraParams`, a weight the function does not declare is an error.
+public func bindSymbols(
+    _ f: Function, inputs: [String: Tensor], params: [String: Tensor], allowExtraParams: Bool = false
+) throws(BindingError) -> [String: Int] {
+    var bindings: [String: Int] = [:]
+    var firstSeen: [String: String] = [:]
+
+    func bind(_ kind: String, _ name: String, _ type: TensorType, _ t: Tensor) throws(BindingError) {
+        let got = "\(t.dtype)\(t.shape)"
+        guard t.dtype == type.dtype, t.rank == type.rank else {
+            throw BindingError("\(kind) '\(name)': expected \(type), got \(got)")
+        }
+        for (d, n) in zip(type.shape, t.shape) {
+            switch d {
+            case .known(let k):
+                guard k == n else { throw BindingError("\(kind) '\(name)': expected \(type), got \(got)") }
+            case .symbol(let s):
+                if let v = bindings[s] {
+                    guard v == n else {
+                        throw BindingError(
+                            "\(kind) '\(name)': dim \(s) is \(n) here but \(v) in \(firstSeen[s]!) (expected \(type), got \(got))")
+                    }
+                } else {
+                    bindings[s] = n
+                    firstSeen[s] = "\(kind) '\(name)'"
+                }
+            }
+        }
+    }
+
+    let declaredInputs = f.inputs
+    for name in inputs.keys.sorted() where !declaredInputs.contains(where: { $0.name == name }) {
+        throw BindingError("unknown input '\(name)' (the model's inputs: \(declaredInputs.map(\.name).joined(separator: ", ")))")
+    }
+    for (name, type) in declaredInputs {
+        guard let t = inputs[name] else { throw BindingError("missing input '\(name)': expected \(type)") }
+        try bind("input", name, type, t)
+    }
+    let declaredParams = f.params
+    let missing = declaredParams.filter { params[$0.name] == nil }
+    if !missing.isEmpty {
+        let list = missing.prefix(5).map { "'\($0.name)' \($0.type)" }.joined(separator: ", ")
+        throw BindingError("missing weight\(missing.count == 1 ? "" : "s") \(list)\(missing.count > 5 ? " and \(missing.count - 5) more" : "")")
+    }
+    if !allowExtraParams {
+        let names = Set(declaredParams.map(\.name))
+        let extra = params.keys.filter { !names.contains($0) }.sorted()
+        if !extra.isEmpty {
+            throw BindingError("unexpected weight\(extra.count == 1 ? "" : "s") \(extra.prefix(5).map { "'\($0)'" }.joined(separator: ", ")) not declared by the model")
+        }
+    }
+    for (name, type) in declaredParams {
+        try bind("weight", name, type, params[name]!)
+    }
+    return bindings
+}

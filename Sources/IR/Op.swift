@@ -1,0 +1,131 @@
+// The operations of seqc's Graph IR: each op is defined here once, with its meaning, an IR example,
+// and (in TypeRules.swift) its type rule.
+//
+// Semantics contract of the Graph IR
+// - Values are immutable tensors in row-major order. Every value has a static dtype and a shape whose dims
+//   are known sizes or symbols (`B`, `L`) bound from the inputs when the function runs.
+// - Elementwise ops broadcast like NumPy (align from the right; a dim of known size 1 stretches).
+// - Floating-point rules: IEEE arithmetic in the value's dtype, no fast-math reassociation unless a pass
+//   says so; reductions accumulate in the value's dtype (the interpreter may promote to f64 when asked).
+// - softplus follows PyTorch: x when x > 20, else log1p(exp(x)). gelu is the exact erf form.
+// - A scan is causal along its axis: h[t] = a[t] * h[t-1] + b[t], h[-1] = h0 (zeros when absent).
+
+/// Pointwise functions of one float tensor.
+public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
+    /// -x
+    case neg
+    /// e^x
+    case exp
+    /// natural log
+    case log
+    /// √x
+    case sqrt
+    /// 1/√x
+    case rsqrt
+    /// hyperbolic tangent
+    case tanh
+    /// 1 / (1 + e^-x)
+    case sigmoid
+    /// x · sigmoid(x)
+    case silu
+    /// PyTorch softplus with beta 1, threshold 20: x if x > 20 else log1p(e^x)
+    case softplus
+    /// exact GELU: x · (1 + erf(x/√2)) / 2
+    case gelu
+    /// |x|
+    case abs
+    /// max(x, 0)
+    case relu
+}
+
+/// Pointwise functions of two float tensors, with broadcasting.
+public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
+    case add, sub, mul, div
+    /// elementwise maximum / minimum (NaN-propagating is not promised)
+    case max, min
+    /// x^y
+    case pow
+}
+
+/// Reductions over one axis.
+public enum ReduceOp: String, Sendable, Hashable, CaseIterable {
+    case sum, mean, max
+}
+
+/// An operation. Payloads are typed; operands are listed per case.
+public enum Op: Hashable, Sendable {
+    /// A model input, bound by name at run time. No operands.
+    /// `%0 = input "u" : f32[B, 8, L]`
+    case input(name: String)
+
+    /// A weight, bound by its checkpoint tensor name. No operands.
+    /// `%1 = param "in_proj.weight" : f32[64, 32]`
+    case param(name: String)
+
+    /// A scalar constant of the result's dtype (rank 0). No operands.
+    /// `%2 = const 0.5 : f32[]`
+    case constant(Double)
+
+    /// One operand. `%3 = exp %2 : f32[B, 8, L]`
+    case unary(UnaryOp)
+
+    /// Two operands, broadcast. `%4 = add %0, %3 : f32[B, 8, L]`
+    case binary(BinaryOp)
+
+    /// `y = x · wᵀ (+ b)`: x [..., in], w [out, in], b [out] (when `hasBias`) → [..., out].
+    /// `%5 = linear %0, %1 : f32[B, L, 64]`
+    case linear(hasBias: Bool)
+
+    /// Batched matrix product a [..., m, k] · b [..., k, n] → [..., m, n], batch dims broadcast.
+    /// `%6 = matmul %a, %b : f32[B, 4, 5]`
+    case matmul
+
+    /// Reduce one axis (given non-negative). `%7 = reduce_sum %4 {axis = 2, keepdims = false} : f32[B, 8]`
+    case reduce(ReduceOp, axis: Int, keepDims: Bool)
+
+    /// RMS norm over the last axis: `x · rsqrt(mean(x², -1) + eps) · w`, w [d].
+    /// `%8 = rmsnorm %x, %w {eps = 1e-05} : f32[B, L, 32]`
+    case rmsNorm(eps: Double)
+
+    /// The same elements under the result's shape (element counts must match for every binding).
+    /// `%9 = reshape %8 : f32[B, L, 32, 1]`
+    case reshape
+
+    /// Reorder axes: result dim i is operand dim `perm[i]`.
+    /// `%10 = permute %9 {perm = [0, 2, 1]} : f32[B, 32, L]`
+    case permute([Int])
+
+    /// Linear recurrence along `axis`: h[t] = a[t]·h[t-1] + b[t]. Operands a, b (broadcast to one shape S)
+    /// and, when `hasInit`, h0 of shape S without `axis`. Two results: every h (shape S) and the last h
+    /// (S without `axis`; h0 or zeros when the axis is empty).
+    /// `%11, %12 = scan %a, %b {axis = 2} : f32[B, 8, L, 4], f32[B, 8, 4]`
+    case scan(axis: Int, hasInit: Bool)
+
+    /// Convert the element type. `%13 = cast %0 : f64[B, 8, L]`
+    case cast
+
+    /// The op's mnemonic in the text form.
+    public var mnemonic: String {
+        switch self {
+        case .input: return "input"
+        case .param: return "param"
+        case .constant: return "const"
+        case .unary(let u): return u.rawValue
+        case .binary(let b): return b.rawValue
+        case .linear: return "linear"
+        case .matmul: return "matmul"
+        case .reduce(let r, _, _): return "reduce_" + r.rawValue
+        case .rmsNorm: return "rmsnorm"
+        case .reshape: return "reshape"
+        case .permute: return "permute"
+        case .scan: return "scan"
+        case .cast: return "cast"
+        }
+    }
+
+    /// How many results the op produces.
+    public var resultCount: Int {
+        if case .scan = self { return 2 }
+        return 1
+    }
+}

@@ -1,0 +1,178 @@
+/// Why an op cannot take operands of these types. The message says what was expected; the frontend
+/// and the verifier add the place.
+public struct TypeRuleError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The result types of `op` applied to operands of `operands` types — the single type rule of every op,
+/// used by the builder, the verifier and the frontend. `declared` carries the result type for ops whose
+/// result is not implied by the operands (input, param, const, reshape, cast).
+public func inferResultTypes(
+    _ op: Op, _ operands: [TensorType], declared: TensorType? = nil
+) throws(TypeRuleError) -> [TensorType] {
+    func arity(_ n: Int) throws(TypeRuleError) {
+        guard operands.count == n else {
+            throw TypeRuleError("'\(op.mnemonic)' takes \(n) operand\(n == 1 ? "" : "s"), got \(operands.count)")
+        }
+    }
+    func needDeclared() throws(TypeRuleError) -> TensorType {
+        guard let d = declared else { throw TypeRuleError("'\(op.mnemonic)' needs a declared result type") }
+        return d
+    }
+    func float(_ t: TensorType, _ what: String) throws(TypeRuleError) {
+        guard t.dtype.isFloat else {
+            throw TypeRuleError("'\(op.mnemonic)' expects a float tensor for \(what), got \(t)")
+        }
+    }
+    func sameDType(_ a: TensorType, _ b: TensorType) throws(TypeRuleError) {
+        guard a.dtype == b.dtype else {
+            throw TypeRuleError("'\(op.mnemonic)' operands must have one dtype, got \(a.dtype) and \(b.dtype)")
+        }
+    }
+
+    switch op {
+    case .input, .param:
+        try arity(0)
+        return [try needDeclared()]
+
+    case .constant:
+        try arity(0)
+        let d = try needDeclared()
+        guard d.rank == 0 else { throw TypeRuleError("'const' must be a scalar, got \(d)") }
+        return [d]
+
+    case .unary:
+        try arity(1)
+        try float(operands[0], "its operand")
+        return [operands[0]]
+
+    case .binary:
+        try arity(2)
+        let (a, b) = (operands[0], operands[1])
+        try float(a, "the left operand")
+        try float(b, "the right operand")
+        try sameDType(a, b)
+        guard let shape = broadcastShapes(a.shape, b.shape) else {
+            throw TypeRuleError("cannot broadcast \(a) with \(b)")
+        }
+        return [TensorType(a.dtype, shape)]
+
+    case .linear(let hasBias):
+        try arity(hasBias ? 3 : 2)
+        let (x, w) = (operands[0], operands[1])
+        try float(x, "x")
+        try sameDType(x, w)
+        guard x.rank >= 1 else { throw TypeRuleError("'linear' expects x with at least one axis, got \(x)") }
+        guard w.rank == 2 else { throw TypeRuleError("'linear' expects a weight [out, in], got \(w)") }
+        guard x.shape.last! == w.shape[1] else {
+            throw TypeRuleError("'linear' weight \(w) takes \(w.shape[1]) input features, but x \(x) has \(x.shape.last!)")
+        }
+        if hasBias {
+            let b = operands[2]
+            try sameDType(x, b)
+            guard b.shape == [w.shape[0]] else {
+                throw TypeRuleError("'linear' bias must be [\(w.shape[0])], got \(b)")
+            }
+        }
+        return [TensorType(x.dtype, Array(x.shape.dropLast()) + [w.shape[0]])]
+
+    case .matmul:
+        try arity(2)
+        let (a, b) = (operands[0], operands[1])
+        try float(a, "the left operand")
+        try sameDType(a, b)
+        guard a.rank >= 2, b.rank >= 2 else {
+            throw TypeRuleError("'matmul' expects operands with at least two axes, got \(a) and \(b)")
+        }
+        guard a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
+            throw TypeRuleError("'matmul' inner dims differ: \(a) · \(b)")
+        }
+        guard let batch = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))) else {
+            throw TypeRuleError("'matmul' cannot broadcast the batch dims of \(a) and \(b)")
+        }
+        return [TensorType(a.dtype, batch + [a.shape[a.rank - 2], b.shape[b.rank - 1]])]
+
+    case .reduce(_, let axis, let keepDims):
+        try arity(1)
+        let x = operands[0]
+        try float(x, "its operand")
+        guard axis >= 0 && axis < x.rank else {
+            throw TypeRuleError("axis \(axis) is out of range for \(x)")
+        }
+        var shape = x.shape
+        if keepDims { shape[axis] = .known(1) } else { shape.remove(at: axis) }
+        return [TensorType(x.dtype, shape)]
+
+    case .rmsNorm(let eps):
+        try arity(2)
+        let (x, w) = (operands[0], operands[1])
+        try float(x, "x")
+        try sameDType(x, w)
+        guard eps >= 0, eps.isFinite else { throw TypeRuleError("'rmsnorm' eps must be a finite number >= 0") }
+        guard x.rank >= 1, w.shape == [x.shape.last!] else {
+            throw TypeRuleError("'rmsnorm' weight must match the last axis of \(x), got \(w)")
+        }
+        return [x]
+
+    case .reshape:
+        try arity(1)
+        let d = try needDeclared()
+        guard d.dtype == operands[0].dtype else {
+            throw TypeRuleError("'reshape' keeps the dtype: \(operands[0].dtype), not \(d.dtype)")
+        }
+        guard sameElementCount(operands[0].shape, d.shape) else {
+            throw TypeRuleError("cannot reshape \(operands[0]) to \(d): the element counts differ")
+        }
+        return [d]
+
+    case .permute(let perm):
+        try arity(1)
+        let x = operands[0]
+        guard perm.count == x.rank, perm.sorted() == Array(0..<x.rank) else {
+            throw TypeRuleError("'permute' expects a permutation of 0..<\(x.rank), got \(perm)")
+        }
+        return [TensorType(x.dtype, perm.map { x.shape[$0] })]
+
+    case .scan(let axis, let hasInit):
+        try arity(hasInit ? 3 : 2)
+        let (a, b) = (operands[0], operands[1])
+        try float(a, "a")
+        try sameDType(a, b)
+        guard let shape = broadcastShapes(a.shape, b.shape) else {
+            throw TypeRuleError("'scan' cannot broadcast a \(a) with b \(b)")
+        }
+        guard axis >= 0 && axis < shape.count else {
+            throw TypeRuleError("'scan' axis \(axis) is out of range for shape \(TensorType(a.dtype, shape))")
+        }
+        var last = shape
+        last.remove(at: axis)
+        if hasInit {
+            let h0 = operands[2]
+            try sameDType(a, h0)
+            guard h0.shape == last else {
+                throw TypeRuleError("'scan' initial state must be \(TensorType(a.dtype, last)), got \(h0)")
+            }
+        }
+        return [TensorType(a.dtype, shape), TensorType(a.dtype, last)]
+
+    case .cast:
+        try arity(1)
+        let d = try needDeclared()
+        guard d.shape == operands[0].shape else {
+            throw TypeRuleError("'cast' keeps the shape: \(operands[0]) cannot become \(d)")
+        }
+        return [d]
+    }
+}
+
+extension Op {
+    /// Ops whose result type is written out, not implied by the operands.
+    public var hasDeclaredType: Bool {
+        switch self {
+        case .input, .param, .constant, .reshape, .cast: return true
+        default: return false
+        }
+    }
+}
