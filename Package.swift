@@ -36,7 +36,7 @@ let package = Package(
 
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "TensorIOTests", dependencies: ["IR", "TensorIO"]),
-        .testTarget(name: "FrontendTests", dependencies: ["IR", "Frontend"]),
+        .testTarget(name: "FrontendTests", dependencies: ["IR", "Frontend"], exclude: ["Diagnostics"]),
         .testTarget(name: "PassesTests", dependencies: ["IR", "Passes"]),
         .testTarget(name: "InterpreterTests", dependencies: ["IR", "Frontend", "Interpreter"]),
         .testTarget(name: "CodegenTests", dependencies: ["IR", "Frontend", "Interpreter", "Codegen"]),

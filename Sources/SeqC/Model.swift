@@ -1,0 +1,177 @@
+import Codegen
+import Foundation
+import Frontend
+import IR
+import Interpreter
+import Passes
+
+/// A `.seq` model: its source, parsed once, and the parameter values to specialise it with.
+///
+///     var model = try Model(contentsOf: "models/selective_scan.seq")
+///     try model.setParameter("dim", .int(16))
+///     let outputs = try model.interpret(inputs: ["u": u, …], weights: weights)
+public struct Model: Sendable {
+    public let file: String
+    public let source: String
+    let declaration: ModelDecl
+    /// Parameter values set over the defaults, by name.
+    public private(set) var overrides: [String: ParameterValue] = [:]
+
+    /// Parses model source held in memory; `file` is the name diagnostics use.
+    public init(source: String, file: String = "<memory>") throws(SeqCError) {
+        self.file = file
+        self.source = source
+        self.declaration = try wrapping { try parseModel(source, file: file) }
+    }
+
+    /// Reads and parses a `.seq` file.
+    public init(contentsOf path: String) throws(SeqCError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SeqCError("\(path): cannot read the model file (\(Self.reason(error)))")
+        }
+        try self.init(source: text, file: path)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+
+    /// The model's name from its header.
+    public var name: String { declaration.name }
+
+    /// The parameters with their defaults, in header order.
+    public var parameterDefaults: [(name: String, value: ParameterValue)] {
+        declaration.parameters.map { ($0.name, $0.defaultValue) }
+    }
+
+    /// The value each parameter will take: the default or what was set.
+    public var parameters: [(name: String, value: ParameterValue)] {
+        parameterDefaults.map { ($0.name, overrides[$0.name] ?? $0.value) }
+    }
+
+    /// Sets a parameter; the name must exist and the value must be of its kind (an integer also sets a number).
+    public mutating func setParameter(_ name: String, _ value: ParameterValue) throws(SeqCError) {
+        guard let decl = declaration.parameters.first(where: { $0.name == name }) else {
+            let known = declaration.parameters.map(\.name).joined(separator: ", ")
+            throw SeqCError("\(file): '\(name)' is not a parameter of model \(self.name) (its parameters: \(known.isEmpty ? "none" : known))")
+        }
+        switch (decl.defaultValue, value) {
+        case (.int, .int), (.float, .float), (.bool, .bool): overrides[name] = value
+        case (.float, .int(let n)): overrides[name] = .float(Double(n))
+        default:
+            throw SeqCError("\(file): parameter '\(name)' takes a value like its default \(decl.defaultValue), got \(value)")
+        }
+    }
+
+    /// Sets a parameter from text, as `--set name=value` gives it.
+    public mutating func setParameter(_ name: String, text: String) throws(SeqCError) {
+        let value: ParameterValue
+        if let n = Int(text) { value = .int(n) }
+        else if let x = Double(text) { value = .float(x) }
+        else if text == "true" || text == "false" { value = .bool(text == "true") }
+        else { throw SeqCError("parameter '\(name)': '\(text)' is not an integer, a number, true or false") }
+        try setParameter(name, value)
+    }
+
+    /// Applies the keys of a JSON config that name model parameters; returns the names applied, sorted.
+    /// The keys are taken from the object's `config` member when it has one, else from its top level.
+    @discardableResult
+    public mutating func applyConfig(json data: Data, file: String) throws(SeqCError) -> [String] {
+        guard let top = try JSONValue.parse(data, file: file).object else {
+            throw SeqCError("\(file): expected a JSON object")
+        }
+        return try applyConfig(top["config"]?.object ?? top, file: file)
+    }
+
+    /// Applies the entries of a config object that name model parameters; returns the names applied, sorted.
+    @discardableResult
+    public mutating func applyConfig(_ config: [String: JSONValue], file: String) throws(SeqCError) -> [String] {
+        var applied: [String] = []
+        for (name, _) in parameterDefaults {
+            guard let raw = config[name] else { continue }
+            let value: ParameterValue
+            switch raw {
+            case .bool(let b): value = .bool(b)
+            case .int(let n): value = .int(n)
+            case .number(let x): value = .float(x)
+            default: throw SeqCError("\(file): config key '\(name)' must be a number or a boolean")
+            }
+            do {
+                try setParameter(name, value)
+            } catch {
+                throw SeqCError("\(file): config key '\(name)': \(error.message)")
+            }
+            applied.append(name)
+        }
+        return applied.sorted()
+    }
+
+    /// Reads a JSON config file and applies it (see `applyConfig(json:file:)`).
+    @discardableResult
+    public mutating func applyConfig(path: String) throws(SeqCError) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SeqCError("\(path): cannot read the config file")
+        }
+        return try applyConfig(json: data, file: path)
+    }
+
+    /// Checks names, dims and shapes and returns the Graph IR.
+    public func graph() throws(SeqCError) -> Function {
+        try wrapping { try lowerModel(declaration, parameters: overrides) }
+    }
+
+    /// Checks the model; throws the first diagnostic.
+    public func check() throws(SeqCError) {
+        _ = try graph()
+    }
+
+    /// The Graph IR after the optimization pipeline of `optLevel`.
+    public func optimizedGraph(optLevel: Int = 2) throws(SeqCError) -> Function {
+        let g = try graph()
+        return try wrapping { try PassManager.pipeline(optLevel: optLevel).run(g) }
+    }
+
+    /// Runs the model with the reference interpreter.
+    public func interpret(
+        inputs: [String: Tensor], weights: [String: Tensor], precision: Interpreter.Precision = .native
+    ) throws(SeqCError) -> [String: Tensor] {
+        let g = try graph()
+        return try wrapping { try Interpreter(precision: precision).run(g, inputs: inputs, params: weights) }
+    }
+
+    /// JIT-compiles the model for this machine.
+    public func compile(optLevel: Int = 2) throws(SeqCError) -> CompiledModel {
+        let g = try optimizedGraph(optLevel: optLevel)
+        return try CompiledModel(function: g, optLevel: optLevel)
+    }
+}
+
+/// The interpreter's precision: `.native` rounds to each value's dtype, `.f64` computes everything in double.
+public typealias InterpreterPrecision = Interpreter.Precision
+
+/// A model compiled to native code, ready to run many times.
+public final class CompiledModel: @unchecked Sendable {
+    public let function: Function
+    public let optLevel: Int
+    let compiled: CompiledFunction
+
+    init(function: Function, optLevel: Int) throws(SeqCError) {
+        self.function = function
+        self.optLevel = optLevel
+        self.compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
+    }
+
+    /// Worker threads the compiled code may use.
+    public var threads: Int = 1
+
+    /// The optimized LLVM IR of the compiled module.
+    public var llvmIR: String { compiled.llvmIR }
+
+    /// Runs the compiled code on named inputs and weights.
+    public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
+        try wrapping { try compiled.run(inputs: inputs, params: weights) }
+    }
+}
