@@ -14,12 +14,7 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
 
     /// Makes a tensor; the element count must equal the product of the shape.
     public init(shape: [Int], storage: Storage) throws(TensorError) {
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw .badShape(shape) }
-        let (count, overflow) = shape.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
-        }
-        guard !overflow else { throw .badShape(shape) }
+        guard let count = Tensor.elementCount(of: shape) else { throw .badShape(shape) }
         let n: Int
         switch storage {
         case .f32(let a): n = a.count
@@ -36,9 +31,21 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     public init(shape: [Int], floats: [Float]) throws(TensorError) { try self.init(shape: shape, storage: .f32(floats)) }
     public init(shape: [Int], doubles: [Double]) throws(TensorError) { try self.init(shape: shape, storage: .f64(doubles)) }
 
+    /// The number of elements of a shape, or nil when a dim is negative or the product overflows.
+    public static func elementCount(of shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow else { return nil }
+            n = p
+        }
+        return n
+    }
+
     /// A tensor of zeros.
-    public static func zeros(_ dtype: DType, shape: [Int]) -> Tensor {
-        let n = shape.reduce(1, *)
+    public static func zeros(_ dtype: DType, shape: [Int]) throws(TensorError) -> Tensor {
+        guard let n = elementCount(of: shape) else { throw .badShape(shape) }
         let s: Storage
         switch dtype {
         case .f32: s = .f32(.init(repeating: 0, count: n))

@@ -20,7 +20,7 @@ import Testing
 
     @Test func headerMatchesNumpyLayout() throws {
         // What numpy 2.x's np.save writes for np.zeros((3, 5), np.float32).
-        let data = NPY.encode(Tensor.zeros(.f32, shape: [3, 5]))
+        let data = NPY.encode(try Tensor.zeros(.f32, shape: [3, 5]))
         let headerLength = Int(data[8]) | Int(data[9]) << 8
         #expect(Array(data.prefix(8)) == [0x93] + Array("NUMPY".utf8) + [1, 0])
         #expect((10 + headerLength) % 64 == 0)
@@ -29,9 +29,9 @@ import Testing
         #expect(header.hasSuffix(" \n"))
         #expect(data.count == 10 + headerLength + 60)
         // Scalar and 1-d shapes use Python's tuple repr.
-        let scalar = NPY.encode(Tensor.zeros(.i64, shape: []))
+        let scalar = NPY.encode(try Tensor.zeros(.i64, shape: []))
         #expect(String(decoding: scalar, as: UTF8.self).contains("'shape': (), }"))
-        let vector = NPY.encode(Tensor.zeros(.bool, shape: [5]))
+        let vector = NPY.encode(try Tensor.zeros(.bool, shape: [5]))
         #expect(String(decoding: vector, as: UTF8.self).contains("'descr': '|b1', 'fortran_order': False, 'shape': (5,), }"))
     }
 

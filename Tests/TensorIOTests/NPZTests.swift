@@ -16,7 +16,7 @@ import Testing
 
     @Test func deflatedMembersAreActuallyCompressed() throws {
         let dir = Support.tempDir()
-        let zeros = [("z", Tensor.zeros(.f64, shape: [64, 64]))]
+        let zeros = [("z", try Tensor.zeros(.f64, shape: [64, 64]))]
         try NPZ.write(zeros, path: dir.appendingPathComponent("s.npz").path, compressed: false)
         try NPZ.write(zeros, path: dir.appendingPathComponent("d.npz").path, compressed: true)
         let size = { (name: String) in
