@@ -43,6 +43,6 @@ let package = Package(
         // Uses the library exactly as a client package would: `import SeqC`, nothing internal.
         .testTarget(name: "SeqCTests", dependencies: ["SeqC"]),
         // Runs the built `seqc` binary as a subprocess.
-        .testTarget(name: "CLITests", dependencies: ["seqc"]),
+        .testTarget(name: "CLITests", dependencies: ["seqc", "SeqC"]),
     ]
 )

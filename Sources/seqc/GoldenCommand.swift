@@ -25,7 +25,7 @@ struct Golden: ParsableCommand {
     @Option(help: ArgumentHelp("Where the <family>.seq models are (default: ./models, or the one beside the seqc build).", valueName: "DIR"))
     var models: String?
 
-    @Option(name: .customShort("O"), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
+    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
     func run() throws {

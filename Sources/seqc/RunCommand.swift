@@ -24,7 +24,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run both the JIT and the interpreter and report how far apart they are.")
     var compare = false
 
-    @Option(name: .customShort("O"), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
+    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
     @Option(help: ArgumentHelp("Worker threads for the JIT (default: the number of cores).", valueName: "N"))

@@ -70,7 +70,7 @@ struct Compile: ParsableCommand {
     @Option(help: ArgumentHelp("What to print: ir, ir-opt, llvm or asm.", valueName: "STAGE"))
     var emit: String = "ir"
 
-    @Option(name: .customShort("O"), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
+    @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
     var optLevel: Int = 2
 
     @Flag(help: "Print source locations on Graph IR lines.")

@@ -1,0 +1,72 @@
+import IR
+
+/// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims)`:
+///
+/// - `buffers[k]` points at the row-major elements of the k-th value *slot*. Slots are the instruction
+///   results in body order (an instruction's results in their order), so slot k is the k-th value the
+///   function defines. Element types: f32 `float`, f64 `double`, i32, i64, bool one byte (0/1).
+/// - `dims[i]` is the `i64` size bound to `symbols[i]`, in `Function.symbols` order.
+///
+/// Who provides each buffer is recorded in `sources`: inputs and params point at caller storage, a
+/// reshape reuses its operand's buffer (same elements, same order), everything else is allocated.
+struct BufferPlan {
+    enum Source: Equatable {
+        case input(String)
+        case param(String)
+        /// The same buffer as an earlier slot.
+        case alias(Int)
+        /// A fresh allocation written by the value's kernel.
+        case owned
+    }
+
+    let symbols: [String]
+    let values: [Value]
+    let sources: [Source]
+    let slotOf: [Int: Int]
+
+    init(_ function: Function) throws(CodegenError) {
+        symbols = function.symbols
+        var values: [Value] = []
+        var sources: [Source] = []
+        var slotOf: [Int: Int] = [:]
+        let known = Set(symbols)
+        for inst in function.body {
+            for r in inst.results {
+                for d in r.type.shape {
+                    switch d {
+                    case .symbol(let s) where !known.contains(s):
+                        throw CodegenError(
+                            "value \(r) : \(r.type) uses symbol '\(s)', which no input binds; "
+                                + "params and other values may only use the inputs' symbols \(symbols)")
+                    case .known(let n) where n < 0:
+                        throw CodegenError("value \(r) : \(r.type) has a negative dim")
+                    default: break
+                    }
+                }
+                slotOf[r.id] = values.count
+                values.append(r)
+                switch inst.op {
+                case .input(let n): sources.append(.input(n))
+                case .param(let n): sources.append(.param(n))
+                case .reshape:
+                    guard let s = slotOf[inst.operands[0].id] else {
+                        throw CodegenError("reshape operand \(inst.operands[0]) is not defined")
+                    }
+                    sources.append(.alias(s))
+                default: sources.append(.owned)
+                }
+            }
+        }
+        self.values = values
+        self.sources = sources
+        self.slotOf = slotOf
+    }
+
+    /// Instructions that need generated code (inputs, params and reshapes only bind buffers).
+    static func needsKernel(_ op: Op) -> Bool {
+        switch op {
+        case .input, .param, .reshape: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import CLLVM
+import IR
+
+/// An i64 index expression, with its value when it is a compile-time constant, so that multiplying by
+/// 0 or 1 and adding 0 vanish before LLVM sees them (strides of broadcast dims are constant 0).
+struct Index {
+    let value: LLVMValueRef
+    let known: Int?
+}
+
+/// Emits the body of one kernel function at a time into a module: types, constants, index arithmetic,
+/// element loads and stores. Op lowerings (Lower*.swift) are extensions of this class.
+final class Emitter {
+    let context: LLVMContextRef
+    let module: LLVMModuleRef
+    private let builderHandle: BuilderHandle
+    var b: LLVMBuilderRef { builderHandle.ref }
+    /// Symbol name → position in the `dims` array.
+    let symbolIndex: [String: Int]
+
+    let i1, i8, i32, i64, f32, f64, ptr, void: LLVMTypeRef
+
+    /// The kernel being emitted and its loaded symbol sizes.
+    private(set) var function: LLVMValueRef?
+    private var symbolValues: [LLVMValueRef] = []
+
+    init(module: LLVMModuleRef, context: LLVMContextRef, symbols: [String]) {
+        self.context = context
+        self.module = module
+        builderHandle = BuilderHandle(context)
+        symbolIndex = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
+        i1 = LLVMInt1TypeInContext(context)
+        i8 = LLVMInt8TypeInContext(context)
+        i32 = LLVMInt32TypeInContext(context)
+        i64 = LLVMInt64TypeInContext(context)
+        f32 = LLVMFloatTypeInContext(context)
+        f64 = LLVMDoubleTypeInContext(context)
+        ptr = LLVMPointerTypeInContext(context, 0)
+        void = LLVMVoidTypeInContext(context)
+    }
+
+    // MARK: types and constants
+
+    func type(_ d: DType) -> LLVMTypeRef {
+        switch d {
+        case .f32: return f32
+        case .f64: return f64
+        case .i32: return i32
+        case .i64: return i64
+        case .bool: return i8
+        }
+    }
+
+    func index(_ n: Int) -> Index { Index(value: LLVMConstInt(i64, UInt64(bitPattern: Int64(n)), 1), known: n) }
+
+    /// A float constant of `dtype` (rounded to nearest from the Double).
+    func float(_ v: Double, _ dtype: DType) -> LLVMValueRef { LLVMConstReal(type(dtype), v) }
+
+    // MARK: kernels
+
+    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims)` with internal linkage and
+    /// loads every symbol size in its entry block. Returns the n data pointers and the function.
+    /// `noalias` holds: results are fresh allocations, operands are only read.
+    func beginKernel(_ name: String, pointerCount n: Int) -> (pointers: [LLVMValueRef], function: LLVMValueRef) {
+        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1)
+        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 1), 0) }
+        let fn = LLVMAddFunction(module, name, fnType)!
+        LLVMSetLinkage(fn, LLVMInternalLinkage)
+        addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        for i in 0..<n { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
+        function = fn
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
+        let dims = LLVMGetParam(fn, UInt32(n))!
+        symbolValues = (0..<symbolIndex.count).map { i in
+            let p = buildInBoundsGEP(b, i64, dims, [index(i).value], "")
+            return LLVMBuildLoad2(b, i64, p, "")!
+        }
+        return ((0..<n).map { LLVMGetParam(fn, UInt32($0))! }, fn)
+    }
+
+    func endKernel() {
+        LLVMBuildRetVoid(b)
+        function = nil
+    }
+
+    func addAttribute(_ fn: LLVMValueRef, _ name: String, at i: LLVMAttributeIndex) {
+        let kind = LLVMGetEnumAttributeKindForName(name, name.utf8.count)
+        LLVMAddAttributeAtIndex(fn, i, LLVMCreateEnumAttribute(context, kind, 0))
+    }
+
+    /// A stack slot in the kernel's entry block (so mem2reg can promote it at -O1 and above).
+    func entryAlloca(_ t: LLVMTypeRef) -> LLVMValueRef {
+        let tmp = BuilderHandle(context)
+        let entry = LLVMGetEntryBasicBlock(function!)
+        if let first = LLVMGetFirstInstruction(entry) {
+            LLVMPositionBuilderBefore(tmp.ref, first)
+        } else {
+            LLVMPositionBuilderAtEnd(tmp.ref, entry)
+        }
+        return LLVMBuildAlloca(tmp.ref, t, "acc")!
+    }
+
+    // MARK: dims and index arithmetic
+
+    /// The run-time size of a dim: a constant, or the symbol's value loaded from `dims`.
+    func extent(_ d: Dim) -> Index {
+        switch d {
+        case .known(let n): return index(n)
+        case .symbol(let s): return Index(value: symbolValues[symbolIndex[s]!], known: nil)
+        }
+    }
+
+    func extents(_ shape: [Dim]) -> [Index] { shape.map(extent) }
+
+    /// Product of sizes (the element count of a shape; 1 for a scalar).
+    func product(_ xs: [Index]) -> Index { xs.reduce(index(1), mul) }
+
+    func mul(_ x: Index, _ y: Index) -> Index {
+        if let a = x.known, let c = y.known { return index(a &* c) }
+        if x.known == 0 || y.known == 0 { return index(0) }
+        if x.known == 1 { return y }
+        if y.known == 1 { return x }
+        return Index(value: LLVMBuildNSWMul(b, x.value, y.value, "")!, known: nil)
+    }
+
+    func add(_ x: Index, _ y: Index) -> Index {
+        if let a = x.known, let c = y.known { return index(a &+ c) }
+        if x.known == 0 { return y }
+        if y.known == 0 { return x }
+        return Index(value: LLVMBuildNSWAdd(b, x.value, y.value, "")!, known: nil)
+    }
+
+    /// Row-major element strides of `shape`, right-aligned into `rank` axes. Axes the shape lacks and
+    /// axes of known size 1 get stride 0: that is NumPy broadcasting (and harmless where the index is 0).
+    func strides(_ shape: [Dim], alignedTo rank: Int) -> [Index] {
+        var out = [Index](repeating: index(0), count: rank)
+        var s = index(1)
+        for (k, d) in shape.enumerated().reversed() {
+            let axis = rank - shape.count + k
+            if d != .known(1) { out[axis] = s }
+            s = mul(s, extent(d))
+        }
+        return out
+    }
+
+    /// Σ idx[i] · strides[i].
+    func offset(_ idx: [Index], _ strides: [Index]) -> Index {
+        zip(idx, strides).reduce(index(0)) { add($0, mul($1.0, $1.1)) }
+    }
+
+    // MARK: memory
+
+    func load(_ dtype: DType, _ base: LLVMValueRef, _ off: Index) -> LLVMValueRef {
+        let t = type(dtype)
+        return LLVMBuildLoad2(b, t, address(t, base, off), "")!
+    }
+
+    func store(_ v: LLVMValueRef, _ dtype: DType, _ base: LLVMValueRef, _ off: Index) {
+        LLVMBuildStore(b, v, address(type(dtype), base, off))
+    }
+
+    private func address(_ t: LLVMTypeRef, _ base: LLVMValueRef, _ off: Index) -> LLVMValueRef {
+        if off.known == 0 { return base }
+        return buildInBoundsGEP(b, t, base, [off.value], "")!
+    }
+}
+
+/// Array-taking wrappers over the C API's pointer-and-count parameters.
+func buildInBoundsGEP(
+    _ b: LLVMBuilderRef, _ t: LLVMTypeRef, _ p: LLVMValueRef, _ idx: [LLVMValueRef], _ name: String
+) -> LLVMValueRef? {
+    var idx = idx.map(Optional.some)
+    return idx.withUnsafeMutableBufferPointer { LLVMBuildInBoundsGEP2(b, t, p, $0.baseAddress, UInt32($0.count), name) }
+}
+
+func buildCall(_ b: LLVMBuilderRef, _ fnType: LLVMTypeRef, _ fn: LLVMValueRef, _ args: [LLVMValueRef]) -> LLVMValueRef {
+    var args = args.map(Optional.some)
+    return args.withUnsafeMutableBufferPointer { LLVMBuildCall2(b, fnType, fn, $0.baseAddress, UInt32($0.count), "") }!
+}

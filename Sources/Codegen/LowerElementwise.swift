@@ -1,0 +1,90 @@
+import CLLVM
+import IR
+
+/// const, the unary float functions and the broadcasting binary ops.
+extension Emitter {
+    /// A scalar constant of any dtype (float → int truncates toward zero; bool is value ≠ 0).
+    func lowerConstant(_ v: Double, _ out: Value, _ dst: LLVMValueRef) {
+        let c: LLVMValueRef
+        switch out.type.dtype {
+        case .f32, .f64: c = float(v, out.type.dtype)
+        case .i32, .i64:
+            let t = v.isFinite ? v.rounded(.towardZero) : 0
+            let n = Int64(exactly: t) ?? (t < 0 ? Int64.min : Int64.max)
+            c = LLVMConstInt(type(out.type.dtype), UInt64(bitPattern: n), 1)
+        case .bool: c = LLVMConstInt(i8, v != 0 ? 1 : 0, 0)
+        }
+        store(c, out.type.dtype, dst, index(0))
+    }
+
+    /// y = f(x) over all elements, as one flat loop (operand and result have one shape).
+    func lowerUnary(_ op: UnaryOp, _ out: Value, _ dst: LLVMValueRef, _ src: LLVMValueRef) {
+        let dt = out.type.dtype
+        forLoop(product(extents(out.type.shape))) { i in
+            store(unary(op, dt, load(dt, src, i)), dt, dst, i)
+        }
+    }
+
+    /// One element of a unary op, with IEEE semantics in `dt` (no fast-math, no contraction).
+    func unary(_ op: UnaryOp, _ dt: DType, _ x: LLVMValueRef) -> LLVMValueRef {
+        let one = float(1, dt)
+        func sigmoid() -> LLVMValueRef {  // 1 / (1 + exp(-x))
+            let e = intrinsic("exp", dt, LLVMBuildFNeg(b, x, "")!)
+            return LLVMBuildFDiv(b, one, LLVMBuildFAdd(b, one, e, ""), "")!
+        }
+        switch op {
+        case .neg: return LLVMBuildFNeg(b, x, "")!
+        case .exp: return intrinsic("exp", dt, x)
+        case .log: return intrinsic("log", dt, x)
+        case .sqrt: return intrinsic("sqrt", dt, x)
+        case .rsqrt: return LLVMBuildFDiv(b, one, intrinsic("sqrt", dt, x), "")!
+        case .tanh: return libm("tanh", dt, x)
+        case .sigmoid: return sigmoid()
+        case .silu: return LLVMBuildFMul(b, x, sigmoid(), "")!
+        case .softplus:  // PyTorch: x > 20 ? x : log1p(exp(x))
+            let soft = libm("log1p", dt, intrinsic("exp", dt, x))
+            let big = LLVMBuildFCmp(b, LLVMRealOGT, x, float(20, dt), "")
+            return LLVMBuildSelect(b, big, x, soft, "")!
+        case .gelu:  // 0.5 · x · (1 + erf(x / √2))
+            let e = libm("erf", dt, LLVMBuildFDiv(b, x, float(2.0.squareRoot(), dt), "")!)
+            let halfX = LLVMBuildFMul(b, float(0.5, dt), x, "")!
+            return LLVMBuildFMul(b, halfX, LLVMBuildFAdd(b, one, e, ""), "")!
+        case .abs: return intrinsic("fabs", dt, x)
+        case .relu: return intrinsic("maxnum", [type(dt)], [x, float(0, dt)])
+        }
+    }
+
+    /// z = a ∘ b with NumPy broadcasting. Same-shape operands use one flat loop; otherwise a loop nest
+    /// over the result with stride 0 on broadcast axes.
+    func lowerBinary(_ op: BinaryOp, _ out: Value, _ dst: LLVMValueRef, _ a: Value, _ pa: LLVMValueRef,
+                     _ bv: Value, _ pb: LLVMValueRef) {
+        let dt = out.type.dtype
+        let shape = out.type.shape
+        if a.type.shape == shape && bv.type.shape == shape {
+            forLoop(product(extents(shape))) { i in
+                store(binary(op, dt, load(dt, pa, i), load(dt, pb, i)), dt, dst, i)
+            }
+            return
+        }
+        let rank = shape.count
+        let (sa, sb, so) = (strides(a.type.shape, alignedTo: rank), strides(bv.type.shape, alignedTo: rank),
+                            strides(shape, alignedTo: rank))
+        loopNest(extents(shape)) { idx in
+            let x = load(dt, pa, offset(idx, sa))
+            let y = load(dt, pb, offset(idx, sb))
+            store(binary(op, dt, x, y), dt, dst, offset(idx, so))
+        }
+    }
+
+    func binary(_ op: BinaryOp, _ dt: DType, _ x: LLVMValueRef, _ y: LLVMValueRef) -> LLVMValueRef {
+        switch op {
+        case .add: return LLVMBuildFAdd(b, x, y, "")!
+        case .sub: return LLVMBuildFSub(b, x, y, "")!
+        case .mul: return LLVMBuildFMul(b, x, y, "")!
+        case .div: return LLVMBuildFDiv(b, x, y, "")!
+        case .max: return intrinsic("maxnum", [type(dt)], [x, y])
+        case .min: return intrinsic("minnum", [type(dt)], [x, y])
+        case .pow: return intrinsic("pow", [type(dt)], [x, y])
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import CLLVM
+import IR
+
+/// scan: h[t] = a[t] · h[t-1] + b[t] along `axis`, h[-1] = h0 or 0. The running state lives in the
+/// `last` result buffer, so after the loop it already holds the last h (or h0/zeros for an empty axis).
+extension Emitter {
+    func lowerScan(axis: Int, _ all: Value, _ pAll: LLVMValueRef, _ last: Value, _ pLast: LLVMValueRef,
+                   _ a: Value, _ pa: LLVMValueRef, _ bv: Value, _ pb: LLVMValueRef, h0 ph0: LLVMValueRef?) {
+        let dt = all.type.dtype
+        let shape = all.type.shape
+        let rank = shape.count
+        let ext = extents(shape)
+        let sa = strides(a.type.shape, alignedTo: rank)
+        let sb = strides(bv.type.shape, alignedTo: rank)
+        let sh = strides(shape, alignedTo: rank)
+        // The state (and h0) has the shape without `axis`: its strides, with 0 inserted at `axis`.
+        var sl = strides(last.type.shape, alignedTo: rank - 1)
+        sl.insert(index(0), at: axis)
+        let outerExt = Array(ext[..<axis])
+        let innerExt = Array(ext[(axis + 1)...])
+        loopNest(outerExt) { outer in
+            loopNest(innerExt) { inner in
+                let idx = outer + [index(0)] + inner
+                let off = offset(idx, sl)
+                store(ph0.map { load(dt, $0, off) } ?? float(0, dt), dt, pLast, off)
+            }
+            forLoop(ext[axis]) { t in
+                loopNest(innerExt) { inner in
+                    let idx = outer + [t] + inner
+                    let lo = offset(idx, sl)
+                    let prev = load(dt, pLast, lo)
+                    let h = LLVMBuildFAdd(
+                        b, LLVMBuildFMul(b, load(dt, pa, offset(idx, sa)), prev, ""), load(dt, pb, offset(idx, sb)), "")!
+                    store(h, dt, pAll, offset(idx, sh))
+                    store(h, dt, pLast, lo)
+                }
+            }
+        }
+    }
+}

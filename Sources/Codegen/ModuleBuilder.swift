@@ -1,0 +1,79 @@
+import CLLVM
+import IR
+
+/// Graph IR function → LLVM module: one internal kernel per computing instruction, and the external
+/// entry `void seqc_entry(ptr %buffers, ptr %dims)` that loads each kernel's buffer pointers (see
+/// BufferPlan for the ABI) and calls the kernels in body order.
+enum ModuleBuilder {
+    static let entryName = "seqc_entry"
+
+    static func build(_ function: Function, plan: BufferPlan, context: ThreadSafeContext) throws(CodegenError)
+        -> ModuleHandle
+    {
+        let module = ModuleHandle(name: function.name, context: context)
+        let m = try module.ref()
+        let e = Emitter(module: m, context: context.context, symbols: plan.symbols)
+
+        // Kernels first: the builder can only be in one function at a time.
+        var calls: [(fn: LLVMValueRef, type: LLVMTypeRef, slots: [Int])] = []
+        for (n, inst) in function.body.enumerated() where BufferPlan.needsKernel(inst.op) {
+            let values = inst.results + inst.operands
+            let slots = values.map { plan.slotOf[$0.id]! }
+            let (ptrs, fn) = e.beginKernel("k\(n)_\(inst.op.mnemonic)", pointerCount: values.count)
+            try lower(inst, e, results: Array(ptrs[..<inst.results.count]), operands: Array(ptrs[inst.results.count...]))
+            e.endKernel()
+            calls.append((fn, LLVMGlobalGetValueType(fn), slots))
+        }
+
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr]
+        let entryType = LLVMFunctionType(e.void, &params, 2, 0)!
+        let entry = LLVMAddFunction(m, entryName, entryType)!
+        e.addAttribute(entry, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        let b = e.b
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, entry, "entry"))
+        let buffers = LLVMGetParam(entry, 0)!
+        let dims = LLVMGetParam(entry, 1)!
+        for call in calls {
+            var args: [LLVMValueRef] = call.slots.map { slot in
+                let p = buildInBoundsGEP(b, e.ptr, buffers, [e.index(slot).value], "")
+                return LLVMBuildLoad2(b, e.ptr, p, "")!
+            }
+            args.append(dims)
+            _ = buildCall(b, call.type, call.fn, args)
+        }
+        LLVMBuildRetVoid(b)
+        return module
+    }
+
+    /// Dispatches one instruction to its lowering.
+    private static func lower(_ inst: Instruction, _ e: Emitter, results r: [LLVMValueRef], operands o: [LLVMValueRef])
+        throws(CodegenError)
+    {
+        let out = inst.results[0]
+        let x = inst.operands
+        switch inst.op {
+        case .input, .param, .reshape:
+            break  // no code: buffers are bound by the host
+        case .constant(let v):
+            e.lowerConstant(v, out, r[0])
+        case .unary(let u):
+            e.lowerUnary(u, out, r[0], o[0])
+        case .binary(let op):
+            e.lowerBinary(op, out, r[0], x[0], o[0], x[1], o[1])
+        case .linear(let hasBias):
+            e.lowerLinear(out, r[0], x[0], o[0], o[1], bias: hasBias ? o[2] : nil)
+        case .matmul:
+            e.lowerMatmul(out, r[0], x[0], o[0], x[1], o[1])
+        case .reduce(let op, let axis, _):
+            e.lowerReduce(op, axis: axis, out, r[0], x[0], o[0])
+        case .rmsNorm(let eps):
+            e.lowerRMSNorm(eps: eps, out, r[0], x[0], o[0], o[1])
+        case .permute(let perm):
+            e.lowerPermute(perm, out, r[0], x[0], o[0])
+        case .scan(let axis, let hasInit):
+            e.lowerScan(axis: axis, out, r[0], inst.results[1], r[1], x[0], o[0], x[1], o[1], h0: hasInit ? o[2] : nil)
+        case .cast:
+            e.lowerCast(out, r[0], x[0], o[0])
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import IR
+
+/// The host side of a call: gathers buffer pointers per slot (caller storage for inputs and params,
+/// shared buffers for reshapes, fresh allocations otherwise), calls the entry, copies outputs to tensors.
+enum Runtime {
+    static func execute(
+        _ entry: CompiledFunction.Entry, _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding,
+        inputs: [String: Tensor], params: [String: Tensor]
+    ) throws -> [String: Tensor] {
+        // Caller tensors, in slot order; their storage stays pinned while `body` runs.
+        var external: [Tensor] = []
+        for source in plan.sources {
+            switch source {
+            case .input(let n): external.append(inputs[n]!)
+            case .param(let n): external.append(params[n]!)
+            default: break
+            }
+        }
+        return try withRawPointers(external) { pinned in
+            var owned: [UnsafeMutableRawPointer] = []
+            defer { for p in owned { p.deallocate() } }
+            var buffers: [UnsafeMutableRawPointer?] = []
+            var nextExternal = 0
+            for (slot, source) in plan.sources.enumerated() {
+                switch source {
+                case .input, .param:
+                    // JIT code only reads these; the mutable type is what the ABI array holds.
+                    buffers.append(UnsafeMutableRawPointer(mutating: pinned[nextExternal]))
+                    nextExternal += 1
+                case .alias(let s):
+                    buffers.append(buffers[s])
+                case .owned:
+                    let count = binding.shapes[slot].reduce(1, *)
+                    // Never zero bytes, so every slot has a valid non-null pointer.
+                    let p = UnsafeMutableRawPointer.allocate(
+                        byteCount: max(count * plan.values[slot].type.dtype.byteSize, 1), alignment: 64)
+                    owned.append(p)
+                    buffers.append(p)
+                }
+            }
+            var dims = binding.dims + [0]  // never empty, so the pointer is valid
+            buffers.withUnsafeMutableBufferPointer { b in
+                dims.withUnsafeMutableBufferPointer { d in entry(b.baseAddress!, d.baseAddress!) }
+            }
+            var results: [String: Tensor] = [:]
+            for o in function.outputs {
+                let slot = plan.slotOf[o.value.id]!
+                results[o.name] = try tensor(o.value.type.dtype, binding.shapes[slot], buffers[slot]!)
+            }
+            return results
+        }
+    }
+
+    /// Copies `shape`'s elements of `dtype` out of `p` into a new tensor.
+    static func tensor(_ dtype: DType, _ shape: [Int], _ p: UnsafeMutableRawPointer) throws -> Tensor {
+        let n = shape.reduce(1, *)
+        func copy<T>(_: T.Type) -> [T] { Array(UnsafeBufferPointer(start: p.assumingMemoryBound(to: T.self), count: n)) }
+        switch dtype {
+        case .f32: return try Tensor(shape: shape, storage: .f32(copy(Float.self)))
+        case .f64: return try Tensor(shape: shape, storage: .f64(copy(Double.self)))
+        case .i32: return try Tensor(shape: shape, storage: .i32(copy(Int32.self)))
+        case .i64: return try Tensor(shape: shape, storage: .i64(copy(Int64.self)))
+        // Generated code writes only 0 or 1 to bool buffers, and Swift's Bool is that byte.
+        case .bool: return try Tensor(shape: shape, storage: .bool(copy(Bool.self)))
+        }
+    }
+
+    /// Calls `body` with a pointer to each tensor's elements, valid for the duration of the call.
+    /// Empty tensors get a pointer to a scratch byte (never read).
+    static func withRawPointers<R>(_ tensors: [Tensor], _ body: ([UnsafeRawPointer]) throws -> R) throws -> R {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
+        defer { scratch.deallocate() }
+        func level(_ i: Int, _ acc: [UnsafeRawPointer]) throws -> R {
+            if i == tensors.count { return try body(acc) }
+            return try tensors[i].withRawBytes { try level(i + 1, acc + [$0 ?? UnsafeRawPointer(scratch)]) }
+        }
+        return try level(0, [])
+    }
+}
+
+extension Tensor {
+    /// The base address of the elements (nil may be returned for empty tensors).
+    func withRawBytes<R>(_ body: (UnsafeRawPointer?) throws -> R) rethrows -> R {
+        switch storage {
+        case .f32(let a): return try a.withUnsafeBytes { try body($0.baseAddress) }
+        case .f64(let a): return try a.withUnsafeBytes { try body($0.baseAddress) }
+        case .i32(let a): return try a.withUnsafeBytes { try body($0.baseAddress) }
+        case .i64(let a): return try a.withUnsafeBytes { try body($0.baseAddress) }
+        case .bool(let a): return try a.withUnsafeBytes { try body($0.baseAddress) }
+        }
+    }
+}
