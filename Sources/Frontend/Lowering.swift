@@ -198,7 +198,7 @@ struct Lowering {
             switch f {
             case "ceildiv":
                 guard b > 0 else { throw error("ceildiv by \(b): the divisor must be positive", at: loc) }
-                return a >= 0 ? (a + b - 1) / b : -((-a) / b)
+                return a / b + (a % b > 0 ? 1 : 0)
             case "min": return Swift.min(a, b)
             default: return Swift.max(a, b)
             }

@@ -63,3 +63,28 @@ public func bindSymbols(
     }
     return bindings
 }
+
+/// Checks that every value of `f` fits in memory under `bindings`: its element count does not overflow and its
+/// size is at most `limitBytes`. Absurd shapes become an error naming the value, not a crash in an allocator.
+public func checkValueSizes(_ f: Function, bindings: [String: Int], limitBytes: Int) throws(BindingError) {
+    for inst in f.body {
+        for v in inst.results {
+            guard let shape = v.type.resolve(bindings) else {
+                throw BindingError("\(v) : \(v.type) uses a dim that no input binds")
+            }
+            guard let count = Tensor.elementCount(of: shape),
+                case let (bytes, overflow) = count.multipliedReportingOverflow(by: v.type.dtype.byteSize), !overflow,
+                bytes <= limitBytes
+            else {
+                let gib = shape.reduce(Double(v.type.dtype.byteSize)) { $0 * Double($1) } / Double(1 << 30)
+                throw BindingError(
+                    "value \(v) : \(v.type) would be \(v.type.dtype)\(shape), \(gib < 1e6 ? String(Int(gib.rounded(.up))) : "more than a million") GiB, over the \(limitBytes >> 30) GiB limit")
+            }
+        }
+    }
+}
+
+/// A default cap for one value: the machine's memory, if known, else 64 GiB.
+public func defaultValueSizeLimit(physicalMemory: UInt64?) -> Int {
+    Int(clamping: physicalMemory ?? (64 << 30))
+}

@@ -26,6 +26,9 @@ public struct Interpreter: Sendable {
         _ function: Function, inputs: [String: Tensor], params: [String: Tensor], allowExtraParams: Bool = false
     ) throws(BindingError) -> [String: Tensor] {
         let bindings = try bindSymbols(function, inputs: inputs, params: params, allowExtraParams: allowExtraParams)
+        try checkValueSizes(
+            function, bindings: bindings,
+            limitBytes: defaultValueSizeLimit(physicalMemory: ProcessInfo.processInfo.physicalMemory) / 2)
         var env: [Int: Array] = [:]
         for inst in function.body {
             let results = try evaluate(inst, env: env, inputs: inputs, params: params, bindings: bindings)

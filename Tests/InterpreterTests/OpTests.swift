@@ -165,3 +165,21 @@ private func run(_ src: String, _ inputs: [String: Tensor], _ params: [String: T
         }
     }
 }
+
+@Test func absurdSizesAreErrors() throws {
+    let f = try lower("""
+        model M {
+          input x: f32[N, 1]
+          input y: f32[1, N]
+          output outer = x @ y
+        }
+        """)
+    let n = 3_000_000
+    let x = try Tensor(shape: [n, 1], floats: .init(repeating: 1, count: n))
+    let y = try Tensor(shape: [1, n], floats: .init(repeating: 1, count: n))
+    #expect {
+        _ = try Interpreter().run(f, inputs: ["x": x, "y": y], params: [:])
+    } throws: { error in
+        String(describing: error).contains("over the")
+    }
+}
