@@ -68,6 +68,14 @@ extension Lowering {
         return try tensor(try lowerExpr(e), "argument '\(name)' of '\(a.callee)'", e.location)
     }
 
+    /// An optional tensor argument: nil when it is not given or is an absent optional weight (`param … if false`).
+    mutating func optionalTensorArg(_ a: CallArguments, _ name: String) throws(Diagnostic) -> Value? {
+        guard let e = a.values[name] else { return nil }
+        let b = try lowerExpr(e)
+        if b.isNone { return nil }
+        return try tensor(b, "argument '\(name)' of '\(a.callee)'", e.location)
+    }
+
     func intArg(_ a: CallArguments, _ name: String) throws(Diagnostic) -> Int {
         try integer(a.values[name]!, what: "argument '\(name)' of '\(a.callee)'")
     }
@@ -117,7 +125,7 @@ extension Lowering {
 
         case "linear":
             var operands = [try tensorArg(a, "x"), try tensorArg(a, "weight")]
-            if a.has("bias") { operands.append(try tensorArg(a, "bias")) }
+            if let bias = try optionalTensorArg(a, "bias") { operands.append(bias) }
             return .tensor(try emit(.linear(hasBias: operands.count == 3), operands, at: loc))
 
         case "matmul":
@@ -181,7 +189,7 @@ extension Lowering {
             let rank = broadcastShapes(av.type.shape, bv.type.shape)?.count ?? max(av.type.rank, bv.type.rank)
             let axis = try axisArg(a, "axis", rank: rank)
             var operands = [av, bv]
-            if a.has("initial") { operands.append(try tensorArg(a, "initial")) }
+            if let h0 = try optionalTensorArg(a, "initial") { operands.append(h0) }
             do {
                 let rs = try builder.emit(.scan(axis: axis, hasInit: operands.count == 3), operands, at: loc)
                 return .tuple(rs)

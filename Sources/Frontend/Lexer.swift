@@ -8,12 +8,18 @@ struct Lexer {
     private var line = 1
     private var column = 1
 
-    init(_ source: SourceText, text: String) {
+    init(_ source: SourceText, text: String, line: Int = 1, column: Int = 1) {
         self.chars = Array(text)
         self.source = source
+        self.line = line
+        self.column = column
     }
 
-    static let symbols: [String] = ["->", "(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "-", "*", "/", "@"]
+    /// Longest first, so `..<` wins over `.` and `==` over `=`.
+    static let symbols: [String] = [
+        "..<", "->", "==", "!=", "<=", ">=", "&&", "||",
+        "(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "-", "*", "/", "%", "@", "<", ">", "!", "|",
+    ]
 
     mutating func tokenize() throws(Diagnostic) -> [Token] {
         var out: [Token] = []
@@ -126,8 +132,19 @@ struct Lexer {
     private mutating func lexString(_ loc: SourceLocation) throws(Diagnostic) -> TokenKind {
         advance()
         var s = ""
-        while pos < chars.count, chars[pos] != "\"" {
+        var depth = 0
+        while pos < chars.count, chars[pos] != "\"" || depth > 0 {
             if chars[pos] == "\n" { break }
+            // Inside `\( … )` parentheses nest, and a quote does not end the string.
+            if chars[pos] == "\\", pos + 1 < chars.count, chars[pos + 1] == "(" {
+                s.append(chars[pos])
+                advance()
+                depth += 1
+            } else if depth > 0 && chars[pos] == "(" {
+                depth += 1
+            } else if depth > 0 && chars[pos] == ")" {
+                depth -= 1
+            }
             s.append(chars[pos])
             advance()
         }

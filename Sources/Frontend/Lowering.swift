@@ -3,9 +3,9 @@ import IR
 /// Checks a parsed model and lowers it to a Graph IR function.
 ///
 /// `parameters` override the header defaults by name; an unknown name or a value of the wrong kind is an error.
-/// Names resolve in two spaces: inside a type's brackets a name is a model parameter (or integer `let`) or, if it
-/// starts with a capital letter, a symbolic dim (`B`, `L`); elsewhere it is a binding (input, param, let) or a model
-/// parameter used as a number.
+/// Names resolve in two spaces: inside a type's brackets a name is an integer binding (model parameter, integer
+/// `let`), a block's dim variable, or — if it starts with a capital letter — a symbolic dim (`B`, `L`); elsewhere it is
+/// a binding in the lexical scopes (input, param, let, var, loop variable, block argument, model parameter).
 public func lowerModel(_ model: ModelDecl, parameters: [String: ParameterValue] = [:]) throws(Diagnostic) -> Function {
     var lowering = Lowering(model: model)
     return try lowering.run(overrides: parameters)
@@ -14,7 +14,16 @@ public func lowerModel(_ model: ModelDecl, parameters: [String: ParameterValue] 
 struct Lowering {
     let model: ModelDecl
     var builder: FunctionBuilder
-    var scope: [String: Bound] = [:]
+    var env = Environment()
+    /// Checkpoint-name prefix from enclosing `scope`s: `["backbone", "layers", "3", "mixer"]`.
+    var prefix: [String] = []
+    /// Inside a block call: its dim variables bound to the caller's dims, and where its result goes.
+    var dimAliases: [String: Dim] = [:]
+    var blockStack: [String] = []
+    /// How many `for` loops enclose the statement being lowered.
+    var loopDepth = 0
+    var returned: Bound?
+    /// Full names of inputs and weights already declared.
     var declared: [String: SourceLocation] = [:]
     var outputs: [String: SourceLocation] = [:]
 
@@ -24,12 +33,16 @@ struct Lowering {
     }
 
     func error(_ message: String, at loc: SourceLocation) -> Diagnostic {
-        model.source.diagnostic(message, at: loc)
+        if let source = model.sources[loc.file] { return source.diagnostic(message, at: loc) }
+        return Diagnostic(message, at: loc)
     }
 
     mutating func run(overrides: [String: ParameterValue]) throws(Diagnostic) -> Function {
         try bindParameters(overrides)
-        for s in model.statements { try lower(s) }
+        try checkBlocks()
+        for s in model.statements {
+            if try lower(s) { throw error("'return' belongs in a block, not the model body", at: location(of: s)) }
+        }
         guard !builder.function.outputs.isEmpty else {
             throw error("model '\(model.name)' has no outputs; add 'output NAME = expression'", at: model.location)
         }
@@ -48,7 +61,7 @@ struct Lowering {
                 throw error("duplicate model parameter '\(p.name)' (first declared at \(first.line):\(first.column))", at: p.location)
             }
             seen[p.name] = p.location
-            scope[p.name] = bound(p.defaultValue)
+            env.bind(p.name, bound(p.defaultValue))
         }
         for name in overrides.keys.sorted() {
             let value = overrides[name]!
@@ -59,8 +72,15 @@ struct Lowering {
                     at: model.location)
             }
             switch (decl.defaultValue, value) {
-            case (.int, .int), (.float, .float), (.bool, .bool): scope[name] = bound(value)
-            case (.float, .int(let n)): scope[name] = .float(Double(n))
+            case (.int, .int), (.float, .float), (.bool, .bool): env.bind(name, bound(value))
+            case (.float, .int(let n)): env.bind(name, .float(Double(n)))
+            case (.string, .string(let s)):
+                if let alts = decl.alternatives, !alts.contains(s) {
+                    throw Diagnostic(
+                        "parameter '\(name)' of model '\(model.name)' is one of \(alts.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"",
+                        at: decl.location)
+                }
+                env.bind(name, .string(s))
             default:
                 throw Diagnostic(
                     "parameter '\(name)' of model '\(model.name)' takes \(kindName(decl.defaultValue)), got \(value)",
@@ -69,11 +89,26 @@ struct Lowering {
         }
     }
 
+    /// Block names must be unique and must not hide a builtin.
+    func checkBlocks() throws(Diagnostic) {
+        var seen: [String: SourceLocation] = [:]
+        for b in model.blocks {
+            if builtinSignatures[b.name] != nil {
+                throw error("block '\(b.name)' has the name of a builtin function", at: b.location)
+            }
+            if let first = seen[b.name] {
+                throw error("duplicate block '\(b.name)' (first declared at \(first.file):\(first.line):\(first.column))", at: b.location)
+            }
+            seen[b.name] = b.location
+        }
+    }
+
     func bound(_ v: ParameterValue) -> Bound {
         switch v {
         case .int(let n): return .int(n)
         case .float(let x): return .float(x)
         case .bool(let b): return .bool(b)
+        case .string(let s): return .string(s)
         }
     }
 
@@ -82,23 +117,54 @@ struct Lowering {
         case .int: return "an integer"
         case .float: return "a number"
         case .bool: return "true or false"
+        case .string: return "a string"
         }
     }
 
+    func location(of s: Statement) -> SourceLocation {
+        switch s {
+        case .input(_, _, let l), .param(_, _, _, let l), .let(_, _, let l), .var(_, _, let l), .assign(_, _, let l),
+            .output(_, _, let l), .if(_, _, _, let l), .for(_, _, _, _, _, let l), .return(_, let l):
+            return l
+        }
+    }
+
+    /// The checkpoint name of `name` declared under the current scopes.
+    func fullName(_ name: String) -> String { (prefix + [name]).joined(separator: ".") }
+
     // MARK: statements
 
-    mutating func lower(_ s: Statement) throws(Diagnostic) {
-        switch s {
-        case .input(let name, let t, let loc), .param(let name, let t, let loc):
-            let isInput: Bool
-            if case .input = s { isInput = true } else { isInput = false }
-            if let first = declared[name] {
-                throw error("duplicate declaration of '\(name)' (first declared at \(first.line):\(first.column))", at: loc)
+    /// Lowers a list of statements in a new lexical scope; true when a `return` ended it.
+    mutating func lowerBody(_ body: [Statement]) throws(Diagnostic) -> Bool {
+        env.push()
+        defer { env.pop() }
+        for (i, s) in body.enumerated() {
+            if try lower(s) {
+                if i + 1 < body.count { throw error("statement after 'return' is never reached", at: location(of: body[i + 1])) }
+                return true
             }
-            declared[name] = loc
-            let type = try tensorType(t)
-            let v = try emit(isInput ? .input(name: name) : .param(name: name), [], declared: type, at: loc)
-            scope[name] = .tensor(v)
+        }
+        return false
+    }
+
+    /// Lowers one statement; true when it was (or ended in) a `return`.
+    mutating func lower(_ s: Statement) throws(Diagnostic) -> Bool {
+        switch s {
+        case .input(let name, let t, let loc):
+            guard blockStack.isEmpty else { throw error("inputs belong to the model, not to block '\(blockStack.last!)'", at: loc) }
+            try declare(name, loc)
+            let v = try emit(.input(name: name), [], declared: try tensorType(t), at: loc)
+            env.bind(name, .tensor(v), at: loc)
+
+        case .param(let name, let t, let condition, let loc):
+            if let c = condition, !(try boolean(c, what: "the condition of 'param \(name)'")) {
+                env.bind(name, .none, at: loc)
+                return false
+            }
+            let full = fullName(name)
+            try declare(full, loc)
+            let v = try emit(.param(name: full), [], declared: try tensorType(t), at: loc)
+            env.bind(name, .tensor(v), at: loc)
 
         case .let(let names, let e, let loc):
             let value = try lowerExpr(e)
@@ -107,7 +173,7 @@ struct Lowering {
                     throw error("this expression gives \(vs.count) tensors; bind them with 'let (\((0..<vs.count).map { "x\($0)" }.joined(separator: ", "))) = …'", at: e.location)
                 }
                 if case .list = value { throw error("a list cannot be bound to a name", at: e.location) }
-                scope[names[0]] = value
+                env.bind(names[0], value, at: loc)
             } else {
                 guard case .tuple(let vs) = value else {
                     throw error("cannot destructure \(value.kind) into \(names.count) names", at: loc)
@@ -115,10 +181,38 @@ struct Lowering {
                 guard vs.count == names.count else {
                     throw error("this expression gives \(vs.count) tensors, but the pattern has \(names.count) names", at: loc)
                 }
-                for (n, v) in zip(names, vs) { scope[n] = .tensor(v) }
+                for (n, v) in zip(names, vs) { env.bind(n, .tensor(v), at: loc) }
             }
 
+        case .var(let name, let e, let loc):
+            let value = try lowerExpr(e)
+            guard case .tensor = value else {
+                if value.isCompileTime { env.bind(name, value, mutable: true, at: loc); return false }
+                throw error("a 'var' holds a tensor or a number, got \(value.kind)", at: e.location)
+            }
+            env.bind(name, value, mutable: true, at: loc)
+
+        case .assign(let name, let e, let loc):
+            guard let (frame, entry) = env.entry(name) else {
+                throw error("unknown name '\(name)'; declare it with 'var \(name) = …' first", at: loc)
+            }
+            guard entry.mutable else {
+                throw error("cannot assign to '\(name)': it is not a 'var'", at: loc)
+            }
+            let value = try lowerExpr(e)
+            switch (entry.value, value) {
+            case (.tensor(let old), .tensor(let new)):
+                guard old.type == new.type else {
+                    throw error("cannot assign \(new.type) to '\(name)', which holds \(old.type)", at: e.location)
+                }
+            case (.int, .int), (.float, .float), (.float, .int), (.bool, .bool), (.string, .string): break
+            default:
+                throw error("cannot assign \(value.kind) to '\(name)', which holds \(entry.value.kind)", at: e.location)
+            }
+            env.frames[frame][name]!.value = value
+
         case .output(let name, let e, let loc):
+            guard blockStack.isEmpty else { throw error("outputs belong to the model, not to block '\(blockStack.last!)'", at: loc) }
             if let first = outputs[name] {
                 throw error("duplicate output '\(name)' (first declared at \(first.line):\(first.column))", at: loc)
             }
@@ -127,15 +221,77 @@ struct Lowering {
             if let e {
                 value = try lowerExpr(e)
             } else {
-                guard let b = scope[name] else { throw error("unknown name '\(name)' in output", at: loc) }
+                guard let b = env.lookup(name) else { throw error("unknown name '\(name)' in output", at: loc) }
                 value = b
             }
             guard case .tensor(let v) = value else {
                 throw error("an output must be a tensor, got \(value.kind)", at: e?.location ?? loc)
             }
             builder.addOutput(name, v)
-            if e != nil { scope[name] = value }
+            if e != nil { env.bind(name, value, at: loc) }
+
+        case .if(let condition, let thenBody, let elseBody, _):
+            if try boolean(condition, what: "an 'if' condition") {
+                return try lowerBody(thenBody)
+            } else if let elseBody {
+                return try lowerBody(elseBody)
+            }
+
+        case .for(let variable, let lowerExpr, let upperExpr, let scope, let body, let loc):
+            let lo = try integer(lowerExpr, what: "the start of the range")
+            let hi = try integer(upperExpr, what: "the end of the range")
+            guard hi - lo <= 100_000 else { throw error("a loop of \(hi - lo) iterations is too long to unroll", at: loc) }
+            loopDepth += 1
+            defer { loopDepth -= 1 }
+            for i in stride(from: lo, to: hi, by: 1) {
+                env.push()
+                env.bind(variable, .int(i), at: loc)
+                let saved = prefix
+                if let scope { prefix += try scopeComponents(scope) }
+                let done = try lowerBody(body)
+                prefix = saved
+                env.pop()
+                if done { return true }
+            }
+
+        case .return(let e, let loc):
+            guard !blockStack.isEmpty else { throw error("'return' belongs in a block, not the model body", at: loc) }
+            let value = try lowerExpr(e)
+            switch value {
+            case .tensor, .tuple: returned = value
+            default: throw error("a block returns a tensor or a tuple of tensors, got \(value.kind)", at: e.location)
+            }
+            return true
         }
+        return false
+    }
+
+    mutating func declare(_ full: String, _ loc: SourceLocation) throws(Diagnostic) {
+        if let first = declared[full] {
+            let hint = blockStack.isEmpty && loopDepth == 0 ? "" : "; block calls and loop iterations need distinct scopes"
+            throw error("duplicate declaration of '\(full)' (first declared at \(first.line):\(first.column))\(hint)", at: loc)
+        }
+        declared[full] = loc
+    }
+
+    /// A scope string split at dots: `"backbone.layers.\(i)"` → ["backbone", "layers", "3"].
+    mutating func scopeComponents(_ e: Expr) throws(Diagnostic) -> [String] {
+        guard case .string(let s) = try lowerExpr(e) else {
+            throw error("a scope is a string like \"layers.\\(i)\"", at: e.location)
+        }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !s.isEmpty, parts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
+            throw error("scope \"\(s)\" is not a dotted name", at: e.location)
+        }
+        return parts
+    }
+
+    func boolean(_ e: Expr, what: String) throws(Diagnostic) -> Bool {
+        var copy = self
+        guard case .bool(let b) = try copy.lowerExpr(e) else {
+            throw error("\(what) must be true or false, known when the model is compiled", at: e.location)
+        }
+        return b
     }
 
     // MARK: types and dims
@@ -149,11 +305,17 @@ struct Lowering {
         return TensorType(dtype, dims)
     }
 
-    /// A dim: a non-negative integer expression over model parameters, or a capitalised symbol.
+    func isIntegerBinding(_ n: String) -> Bool {
+        if case .int = env.lookup(n) { return true }
+        return false
+    }
+
+    /// A dim: a non-negative integer expression over integer bindings, a block's dim variable, or a capitalised
+    /// symbol. Dims have their own namespace: only integer bindings count, so an input named `B` does not hide the
+    /// batch symbol `B`.
     func dim(_ e: Expr) throws(Diagnostic) -> Dim {
-        // Dims live in their own namespace: only integer bindings count, so an input named `B` does not hide the
-        // batch symbol `B`.
         if case .name(let n, let loc) = e, !isIntegerBinding(n) {
+            if let d = dimAliases[n] { return d }
             guard n.first!.isUppercase, !n.contains(".") else {
                 throw error("unknown dim '\(n)'; a dim is an integer expression over model parameters, or a symbol written with a capital letter like B or L", at: loc)
             }
@@ -164,19 +326,18 @@ struct Lowering {
         return .known(n)
     }
 
-    func isIntegerBinding(_ n: String) -> Bool {
-        if case .int = scope[n] { return true }
-        return false
-    }
-
-    /// Evaluates a compile-time integer expression (model parameters, integer lets, + - * / ceildiv min max).
+    /// Evaluates a compile-time integer expression (integer bindings, + - * / % ceildiv min max, known block dims).
     func integer(_ e: Expr, what: String) throws(Diagnostic) -> Int {
         switch e {
         case .integer(let n, _): return n
         case .name(let n, let loc):
-            switch scope[n] {
+            switch env.lookup(n) {
             case .int(let v): return v
             case nil:
+                if let d = dimAliases[n] {
+                    if case .known(let k) = d { return k }
+                    throw error("dim '\(n)' is the symbol \(d) here, so it cannot be used in arithmetic; \(what) must be a known integer", at: loc)
+                }
                 if n.first!.isUppercase { throw error("symbolic dim '\(n)' cannot be used in arithmetic; \(what) must be a known integer here", at: loc) }
                 throw error("unknown name '\(n)'", at: loc)
             case let b?: throw error("expected an integer for \(what), but '\(n)' is \(b.kind)", at: loc)
@@ -185,11 +346,11 @@ struct Lowering {
             let v = try integer(x, what: what)
             guard v != Int.min else { throw error("integer overflow", at: loc) }
             return -v
-        case .binary(let op, let l, let r, let loc):
+        case .binary(let op, let l, let r, let loc) where ["+", "-", "*", "/", "%"].contains(op):
             let a = try integer(l, what: what)
             let b = try integer(r, what: what)
             return try intArithmetic(op, a, b, at: loc)
-        case .call(let f, let args, let loc) where ["ceildiv", "min", "max"].contains(f):
+        case .call(let f, let args, _, let loc) where ["ceildiv", "min", "max"].contains(f):
             guard args.count == 2, args.allSatisfy({ $0.label == nil }) else {
                 throw error("'\(f)' on integers takes two arguments", at: loc)
             }
@@ -225,98 +386,11 @@ struct Lowering {
             guard b != 0 else { throw error("division by zero in integer expression", at: loc) }
             guard a % b == 0 else { throw error("\(a) / \(b) is not a whole number; use ceildiv(\(a), \(b)) to round up", at: loc) }
             return a / b
+        case "%":
+            guard b != 0 else { throw error("remainder by zero in integer expression", at: loc) }
+            return a % b
         default:
             throw error("'\(op)' does not apply to integers", at: loc)
-        }
-    }
-
-    // MARK: expressions
-
-    mutating func emit(_ op: Op, _ operands: [Value], declared: TensorType? = nil, at loc: SourceLocation) throws(Diagnostic) -> Value {
-        do {
-            return try builder.emit1(op, operands, declared: declared, at: loc)
-        } catch {
-            throw self.error(error.message, at: loc)
-        }
-    }
-
-    mutating func lowerExpr(_ e: Expr) throws(Diagnostic) -> Bound {
-        switch e {
-        case .integer(let n, _): return .int(n)
-        case .float(let x, _): return .float(x)
-        case .bool(let b, _): return .bool(b)
-        case .list(let items, _): return .list(items)
-        case .name(let n, let loc):
-            guard let b = scope[n] else { throw error("unknown name '\(n)'", at: loc) }
-            return b
-        case .negate(let x, let loc):
-            switch try lowerExpr(x) {
-            case .int(let n): return .int(-n)
-            case .float(let v): return .float(-v)
-            case .tensor(let v): return .tensor(try emit(.unary(.neg), [v], at: loc))
-            case let b: throw error("cannot negate \(b.kind)", at: loc)
-            }
-        case .binary(let op, let l, let r, let loc):
-            return try lowerBinary(op, try lowerExpr(l), try lowerExpr(r), at: loc)
-        case .call(let f, let args, let loc):
-            return try lowerCall(f, args, at: loc)
-        }
-    }
-
-    mutating func lowerBinary(_ op: String, _ a: Bound, _ b: Bound, at loc: SourceLocation) throws(Diagnostic) -> Bound {
-        switch (a, b) {
-        case (.int(let x), .int(let y)):
-            if op == "/" && x % (y == 0 ? 1 : y) != 0 { return .float(Double(x) / Double(y)) }
-            return .int(try intArithmetic(op, x, y, at: loc))
-        case (.int, .float), (.float, .int), (.float, .float):
-            let x = number(a)!, y = number(b)!
-            switch op {
-            case "+": return .float(x + y)
-            case "-": return .float(x - y)
-            case "*": return .float(x * y)
-            case "/": return .float(x / y)
-            default: throw error("'\(op)' does not apply to numbers", at: loc)
-            }
-        default: break
-        }
-        if op == "@" {
-            return .tensor(try emit(.matmul, [try tensor(a, "the left operand of '@'", loc), try tensor(b, "the right operand of '@'", loc)], at: loc))
-        }
-        let binary: BinaryOp = ["+": .add, "-": .sub, "*": .mul, "/": .div][op]!
-        return .tensor(try elementwise(binary, a, b, at: loc))
-    }
-
-    /// A binary elementwise op where either side may be a number, which takes the tensor's dtype.
-    mutating func elementwise(_ op: BinaryOp, _ a: Bound, _ b: Bound, at loc: SourceLocation) throws(Diagnostic) -> Value {
-        if case .tensor(let x) = a, let y = number(b) {
-            return try emit(.binary(op), [x, try constant(y, x.type.dtype, at: loc)], at: loc)
-        }
-        if let x = number(a), case .tensor(let y) = b {
-            return try emit(.binary(op), [try constant(x, y.type.dtype, at: loc), y], at: loc)
-        }
-        let x = try tensor(a, "the left operand of '\(op.rawValue)'", loc)
-        let y = try tensor(b, "the right operand of '\(op.rawValue)'", loc)
-        return try emit(.binary(op), [x, y], at: loc)
-    }
-
-    mutating func constant(_ x: Double, _ dtype: DType, at loc: SourceLocation) throws(Diagnostic) -> Value {
-        try emit(.constant(x), [], declared: TensorType(dtype, []), at: loc)
-    }
-
-    func number(_ b: Bound) -> Double? {
-        switch b {
-        case .int(let n): return Double(n)
-        case .float(let x): return x
-        default: return nil
-        }
-    }
-
-    func tensor(_ b: Bound, _ what: String, _ loc: SourceLocation) throws(Diagnostic) -> Value {
-        switch b {
-        case .tensor(let v): return v
-        case .tuple(let vs):
-            throw error("expected a tensor for \(what), got a tuple of \(vs.count) tensors; destructure it with 'let (…) = …' first", at: loc)
-        default: throw error("expected a tensor for \(what), got \(b.kind)", at: loc)
         }
     }
 }

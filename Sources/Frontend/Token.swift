@@ -7,14 +7,15 @@ enum TokenKind: Equatable, Sendable {
     case integer(Int)
     case float(Double)
     case string(String)
-    /// Punctuation and operators: `( ) [ ] { } , : = + - * / @ ->`.
+    /// Punctuation and operators: `( ) [ ] { } , : = + - * / % @ -> ..< == != < <= > >= && || ! |`.
     case symbol(String)
     case keyword(Keyword)
     case end
 }
 
 enum Keyword: String, Sendable, CaseIterable {
-    case model, input, param, `let`, output, `true`, `false`
+    case model, input, param, `let`, `var`, output, block, `return`, `if`, `else`, `for`, `in`, scope, include
+    case `true`, `false`
 }
 
 struct Token: Equatable, Sendable {

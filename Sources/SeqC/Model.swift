@@ -47,6 +47,11 @@ public struct Model: Sendable {
         declaration.parameters.map { ($0.name, $0.defaultValue) }
     }
 
+    /// The allowed strings of an enumeration parameter (`disc = "zoh" | "bilinear"`), nil for other parameters.
+    public func alternatives(of parameter: String) -> [String]? {
+        declaration.parameters.first { $0.name == parameter }?.alternatives
+    }
+
     /// The value each parameter will take: the default or what was set.
     public var parameters: [(name: String, value: ParameterValue)] {
         parameterDefaults.map { ($0.name, overrides[$0.name] ?? $0.value) }
@@ -61,6 +66,11 @@ public struct Model: Sendable {
         switch (decl.defaultValue, value) {
         case (.int, .int), (.float, .float), (.bool, .bool): overrides[name] = value
         case (.float, .int(let n)): overrides[name] = .float(Double(n))
+        case (.string, .string(let s)):
+            if let alternatives = decl.alternatives, !alternatives.contains(s) {
+                throw SeqCError("\(file): parameter '\(name)' is one of \(alternatives.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+            }
+            overrides[name] = value
         default:
             throw SeqCError("\(file): parameter '\(name)' takes a value like its default \(decl.defaultValue), got \(value)")
         }
@@ -72,7 +82,7 @@ public struct Model: Sendable {
         if let n = Int(text) { value = .int(n) }
         else if let x = Double(text) { value = .float(x) }
         else if text == "true" || text == "false" { value = .bool(text == "true") }
-        else { throw SeqCError("parameter '\(name)': '\(text)' is not an integer, a number, true or false") }
+        else { value = .string(text) }
         try setParameter(name, value)
     }
 
@@ -97,7 +107,8 @@ public struct Model: Sendable {
             case .bool(let b): value = .bool(b)
             case .int(let n): value = .int(n)
             case .number(let x): value = .float(x)
-            default: throw SeqCError("\(file): config key '\(name)' must be a number or a boolean")
+            case .string(let s): value = .string(s)
+            default: throw SeqCError("\(file): config key '\(name)' must be a number, a boolean or a string")
             }
             do {
                 try setParameter(name, value)
