@@ -1,6 +1,7 @@
 import IR
 
-/// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims)`:
+/// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims)` and of the
+/// per-kernel wrappers `void seqc_k<n>(ptr %buffers, ptr %dims, i64 %begin, i64 %end)` (Kernel.swift):
 ///
 /// - `buffers[k]` points at the row-major elements of the k-th value *slot*. Slots are the instruction
 ///   results in body order (an instruction's results in their order), so slot k is the k-th value the

@@ -4,8 +4,17 @@ import CLLVM
 /// disposed), unsupported IR, and bad run-time arguments (missing or mis-shaped tensors).
 public struct CodegenError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
+    /// The op the JIT cannot compile yet, when that is the failure.
+    public var unsupportedOp: String?
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// An op the JIT has no lowering for yet (the interpreter runs it).
+    public static func unsupported(_ op: String) -> CodegenError {
+        var e = CodegenError("the JIT does not compile '\(op)' yet; run with the interpreter (--interpret)")
+        e.unsupportedOp = op
+        return e
+    }
 }
 
 /// Copies an LLVM-owned message and frees it with `LLVMDisposeMessage`.

@@ -5,17 +5,25 @@ import CLLVM
 extension Emitter {
     /// for i in 0..<n { body(i) }
     func forLoop(_ n: Index, _ body: (Index) -> Void) {
-        if n.known == 0 { return }
-        if n.known == 1 {
-            body(index(0))
-            return
+        forLoop(from: index(0), to: n, body)
+    }
+
+    /// for i in lo..<hi { body(i) } (nothing when hi ≤ lo).
+    func forLoop(from lo: Index, to hi: Index, _ body: (Index) -> Void) {
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        if let l = lo.known, let h = hi.known {
+            if h <= l { return }
+            if h == l + 1 {
+                body(lo)
+                return
+            }
         }
         let fn = function!
-        let zero = index(0).value
         let pre = LLVMGetInsertBlock(b)
         let loop = LLVMAppendBasicBlockInContext(context, fn, "loop")!
         let exit = LLVMAppendBasicBlockInContext(context, fn, "loop.end")!
-        let nonEmpty = LLVMBuildICmp(b, LLVMIntSGT, n.value, zero, "")
+        let nonEmpty = LLVMBuildICmp(b, LLVMIntSLT, lo.value, hi.value, "")
         LLVMBuildCondBr(b, nonEmpty, loop, exit)
 
         LLVMPositionBuilderAtEnd(b, loop)
@@ -24,10 +32,10 @@ extension Emitter {
         let next = LLVMBuildNSWAdd(b, i, index(1).value, "")!
         LLVMSetNUW(next, 1)
         let latch = LLVMGetInsertBlock(b)
-        let done = LLVMBuildICmp(b, LLVMIntEQ, next, n.value, "")
+        let done = LLVMBuildICmp(b, LLVMIntEQ, next, hi.value, "")
         LLVMBuildCondBr(b, done, exit, loop)
 
-        var values: [LLVMValueRef?] = [zero, next]
+        var values: [LLVMValueRef?] = [lo.value, next]
         var blocks: [LLVMBasicBlockRef?] = [pre, latch]
         LLVMAddIncoming(i, &values, &blocks, 2)
         // Keep the block list in program order for readable IR.

@@ -35,4 +35,20 @@ extension Emitter {
         }
         return buildCall(b, fnType, fn, [x])
     }
+
+    /// The C library function `name` (double) or `name`+"f" (float) of two arguments, such as `atan2`.
+    func libm2(_ name: String, _ dtype: DType, _ x: LLVMValueRef, _ y: LLVMValueRef) -> LLVMValueRef {
+        let t = type(dtype)
+        let symbol = dtype == .f32 ? name + "f" : name
+        var params: [LLVMTypeRef?] = [t, t]
+        let fnType = LLVMFunctionType(t, &params, 2, 0)!
+        let fn: LLVMValueRef
+        if let existing = LLVMGetNamedFunction(module, symbol) {
+            fn = existing
+        } else {
+            fn = LLVMAddFunction(module, symbol, fnType)!
+            addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        }
+        return buildCall(b, fnType, fn, [x, y])
+    }
 }

@@ -23,6 +23,13 @@ final class Emitter {
     /// The kernel being emitted and its loaded symbol sizes.
     private(set) var function: LLVMValueRef?
     private var symbolValues: [LLVMValueRef] = []
+    /// The kernel's `begin` / `end` parameters: the sub-range of its partitioned loop to run.
+    private(set) var rangeBegin: Index?
+    private(set) var rangeEnd: Index?
+    /// The dims whose product is the kernel's partitioned extent, once `partitionedLoop` has run.
+    var partition: [Dim]?
+    /// How many `forLoop`s enclose the insertion point (the partitioned loop must be at depth 0).
+    var loopDepth = 0
 
     init(module: LLVMModuleRef, context: LLVMContextRef, symbols: [String]) {
         self.context = context
@@ -58,12 +65,13 @@ final class Emitter {
 
     // MARK: kernels
 
-    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims)` with internal linkage and
-    /// loads every symbol size in its entry block. Returns the n data pointers and the function.
-    /// `noalias` holds: results are fresh allocations, operands are only read.
+    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end)` with
+    /// internal linkage and loads every symbol size in its entry block. Returns the n data pointers and the
+    /// function. `noalias` holds: results are fresh allocations, operands are only read. `begin..<end`
+    /// selects iterations of the kernel's partitioned loop (see Emitter+Partition.swift).
     func beginKernel(_ name: String, pointerCount n: Int) -> (pointers: [LLVMValueRef], function: LLVMValueRef) {
-        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1)
-        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 1), 0) }
+        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1) + [i64, i64]
+        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 3), 0) }
         let fn = LLVMAddFunction(module, name, fnType)!
         LLVMSetLinkage(fn, LLVMInternalLinkage)
         addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
@@ -75,12 +83,20 @@ final class Emitter {
             let p = buildInBoundsGEP(b, i64, dims, [index(i).value], "")
             return LLVMBuildLoad2(b, i64, p, "")!
         }
+        rangeBegin = Index(value: LLVMGetParam(fn, UInt32(n + 1))!, known: nil)
+        rangeEnd = Index(value: LLVMGetParam(fn, UInt32(n + 2))!, known: nil)
+        partition = nil
+        loopDepth = 0
         return ((0..<n).map { LLVMGetParam(fn, UInt32($0))! }, fn)
     }
 
-    func endKernel() {
+    /// Finishes the kernel; returns its partitioned dims (nil: it ignores `begin`/`end`, runs whole).
+    func endKernel() -> [Dim]? {
         LLVMBuildRetVoid(b)
         function = nil
+        rangeBegin = nil
+        rangeEnd = nil
+        return partition
     }
 
     func addAttribute(_ fn: LLVMValueRef, _ name: String, at i: LLVMAttributeIndex) {
@@ -128,6 +144,32 @@ final class Emitter {
         if x.known == 0 { return y }
         if y.known == 0 { return x }
         return Index(value: LLVMBuildNSWAdd(b, x.value, y.value, "")!, known: nil)
+    }
+
+    /// Unsigned quotient and remainder of non-negative indices (divisor 1 folds away).
+    func udiv(_ x: Index, _ y: Index) -> Index {
+        if let a = x.known, let c = y.known, c > 0 { return index(a / c) }
+        if y.known == 1 { return x }
+        return Index(value: LLVMBuildUDiv(b, x.value, y.value, "")!, known: nil)
+    }
+
+    func urem(_ x: Index, _ y: Index) -> Index {
+        if let a = x.known, let c = y.known, c > 0 { return index(a % c) }
+        if y.known == 1 { return index(0) }
+        return Index(value: LLVMBuildURem(b, x.value, y.value, "")!, known: nil)
+    }
+
+    /// The multi-index of row-major flat position `flat` in `extents` (the first axis is not reduced).
+    func unflatten(_ flat: Index, _ extents: [Index]) -> [Index] {
+        guard !extents.isEmpty else { return [] }
+        var rest = flat
+        var out = [Index](repeating: index(0), count: extents.count)
+        for k in stride(from: extents.count - 1, through: 1, by: -1) {
+            out[k] = urem(rest, extents[k])
+            rest = udiv(rest, extents[k])
+        }
+        out[0] = rest
+        return out
     }
 
     /// Row-major element strides of `shape`, right-aligned into `rank` axes. Axes the shape lacks and

@@ -6,7 +6,7 @@ import IR
 extension Emitter {
     func lowerCast(_ out: Value, _ dst: LLVMValueRef, _ x: Value, _ src: LLVMValueRef) {
         let (from, to) = (x.type.dtype, out.type.dtype)
-        forLoop(product(extents(out.type.shape))) { i in
+        partitionedLoop(out.type.shape) { i in
             store(convert(load(from, src, i), from: from, to: to), to, dst, i)
         }
     }

@@ -17,10 +17,10 @@ extension Emitter {
         store(c, out.type.dtype, dst, index(0))
     }
 
-    /// y = f(x) over all elements, as one flat loop (operand and result have one shape).
+    /// y = f(x) over all elements, as one flat partitioned loop (operand and result have one shape).
     func lowerUnary(_ op: UnaryOp, _ out: Value, _ dst: LLVMValueRef, _ src: LLVMValueRef) {
         let dt = out.type.dtype
-        forLoop(product(extents(out.type.shape))) { i in
+        partitionedLoop(out.type.shape) { i in
             store(unary(op, dt, load(dt, src, i)), dt, dst, i)
         }
     }
@@ -34,6 +34,15 @@ extension Emitter {
         }
         switch op {
         case .neg: return LLVMBuildFNeg(b, x, "")!
+        case .sin: return intrinsic("sin", dt, x)
+        case .cos: return intrinsic("cos", dt, x)
+        case .floor: return intrinsic("floor", dt, x)
+        case .sign:  // -1, 0 or 1; 0 for ±0 and NaN (ordered comparisons are false for NaN)
+            let pos = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOGT, x, float(0, dt), ""), one, float(0, dt), "")!
+            return LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOLT, x, float(0, dt), ""), float(-1, dt), pos, "")!
+        case .elu:  // x > 0 ? x : expm1(x)
+            let big = LLVMBuildFCmp(b, LLVMRealOGT, x, float(0, dt), "")
+            return LLVMBuildSelect(b, big, x, libm("expm1", dt, x), "")!
         case .exp: return intrinsic("exp", dt, x)
         case .log: return intrinsic("log", dt, x)
         case .sqrt: return intrinsic("sqrt", dt, x)
@@ -54,14 +63,14 @@ extension Emitter {
         }
     }
 
-    /// z = a ∘ b with NumPy broadcasting. Same-shape operands use one flat loop; otherwise a loop nest
-    /// over the result with stride 0 on broadcast axes.
+    /// z = a ∘ b with NumPy broadcasting. Same-shape operands use one flat partitioned loop; otherwise a
+    /// loop nest over the result (rows partitioned) with stride 0 on broadcast axes.
     func lowerBinary(_ op: BinaryOp, _ out: Value, _ dst: LLVMValueRef, _ a: Value, _ pa: LLVMValueRef,
                      _ bv: Value, _ pb: LLVMValueRef) {
         let dt = out.type.dtype
         let shape = out.type.shape
         if a.type.shape == shape && bv.type.shape == shape {
-            forLoop(product(extents(shape))) { i in
+            partitionedLoop(shape) { i in
                 store(binary(op, dt, load(dt, pa, i), load(dt, pb, i)), dt, dst, i)
             }
             return
@@ -69,7 +78,7 @@ extension Emitter {
         let rank = shape.count
         let (sa, sb, so) = (strides(a.type.shape, alignedTo: rank), strides(bv.type.shape, alignedTo: rank),
                             strides(shape, alignedTo: rank))
-        loopNest(extents(shape)) { idx in
+        partitionedRows(shape) { idx in
             let x = load(dt, pa, offset(idx, sa))
             let y = load(dt, pb, offset(idx, sb))
             store(binary(op, dt, x, y), dt, dst, offset(idx, so))
@@ -85,6 +94,7 @@ extension Emitter {
         case .max: return intrinsic("maxnum", [type(dt)], [x, y])
         case .min: return intrinsic("minnum", [type(dt)], [x, y])
         case .pow: return intrinsic("pow", [type(dt)], [x, y])
+        case .atan2: return libm2("atan2", dt, x, y)
         }
     }
 }

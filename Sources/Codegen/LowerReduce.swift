@@ -6,15 +6,16 @@ import IR
 extension Emitter {
     /// x viewed as [outer, n, inner]; out[o, i] = reduce_t x[o, t, i]. The t loop sits outside the
     /// contiguous i loop, so each element still accumulates in t order while i vectorizes.
-    /// An empty axis gives 0 (sum), NaN (mean, 0/0) and -inf (max).
+    /// An empty axis gives 0 (sum), NaN (mean, 0/0) and -inf (max). The outer rows are partitioned when
+    /// there are any (axis > 0); axis 0 runs as one chunk, since its t loop is outermost and each element's
+    /// sum must stay in one sequential order.
     func lowerReduce(_ op: ReduceOp, axis: Int, _ out: Value, _ dst: LLVMValueRef, _ x: Value, _ src: LLVMValueRef) {
         let dt = x.type.dtype
         let ext = extents(x.type.shape)
-        let outer = product(Array(ext[..<axis]))
         let n = ext[axis]
         let inner = product(Array(ext[(axis + 1)...]))
         let initial = op == .max ? float(-.infinity, dt) : float(0, dt)
-        forLoop(outer) { o in
+        func row(_ o: Index) {
             let oBase = mul(o, inner)
             let xBase = mul(mul(o, n), inner)
             forLoop(inner) { i in store(initial, dt, dst, add(oBase, i)) }
@@ -34,18 +35,22 @@ extension Emitter {
                 }
             }
         }
+        if axis > 0 {
+            partitionedLoop(Array(x.type.shape[..<axis]), row)
+        } else {
+            row(index(0))
+        }
     }
 
-    /// y = x · (1 / √(mean(x²) + eps)) · w per row of the last axis.
+    /// y = x · (1 / √(mean(x²) + eps)) · w per row of the last axis; rows are partitioned.
     func lowerRMSNorm(eps: Double, _ out: Value, _ dst: LLVMValueRef, _ x: Value, _ px: LLVMValueRef,
                       _ pw: LLVMValueRef) {
         let dt = x.type.dtype
         let t = type(dt)
         let ext = extents(x.type.shape)
-        let rows = product(Array(ext.dropLast()))
         let d = ext.last!
         let acc = entryAlloca(t)
-        forLoop(rows) { r in
+        partitionedLoop(Array(x.type.shape.dropLast())) { r in
             let base = mul(r, d)
             LLVMBuildStore(b, float(0, dt), acc)
             forLoop(d) { j in

@@ -3,6 +3,8 @@ import IR
 
 /// scan: h[t] = a[t] · h[t-1] + b[t] along `axis`, h[-1] = h0 or 0. The running state lives in the
 /// `last` result buffer, so after the loop it already holds the last h (or h0/zeros for an empty axis).
+/// The dims before `axis` are independent sequences and are partitioned; with axis 0 the time loop is
+/// outermost and the kernel runs as one chunk.
 extension Emitter {
     func lowerScan(axis: Int, _ all: Value, _ pAll: LLVMValueRef, _ last: Value, _ pLast: LLVMValueRef,
                    _ a: Value, _ pa: LLVMValueRef, _ bv: Value, _ pb: LLVMValueRef, h0 ph0: LLVMValueRef?) {
@@ -16,9 +18,8 @@ extension Emitter {
         // The state (and h0) has the shape without `axis`: its strides, with 0 inserted at `axis`.
         var sl = strides(last.type.shape, alignedTo: rank - 1)
         sl.insert(index(0), at: axis)
-        let outerExt = Array(ext[..<axis])
         let innerExt = Array(ext[(axis + 1)...])
-        loopNest(outerExt) { outer in
+        func sequences(_ outer: [Index]) {
             loopNest(innerExt) { inner in
                 let idx = outer + [index(0)] + inner
                 let off = offset(idx, sl)
@@ -35,6 +36,11 @@ extension Emitter {
                     store(h, dt, pLast, lo)
                 }
             }
+        }
+        if axis > 0 {
+            partitionedNest(Array(shape[..<axis]), sequences)
+        } else {
+            sequences([])
         }
     }
 }

@@ -1,48 +1,65 @@
 import CLLVM
 import IR
 
-/// Graph IR function → LLVM module: one internal kernel per computing instruction, and the external
-/// entry `void seqc_entry(ptr %buffers, ptr %dims)` that loads each kernel's buffer pointers (see
-/// BufferPlan for the ABI) and calls the kernels in body order.
+/// Graph IR function → LLVM module: one internal kernel per computing instruction, an external wrapper
+/// per kernel for the host to call chunk by chunk (see Kernel.swift), and the external single-threaded
+/// entry `void seqc_entry(ptr %buffers, ptr %dims)` that runs every kernel whole in body order (see
+/// BufferPlan for the ABI); the JIT runtime uses the wrappers, `seqc_entry` serves ahead-of-time users.
 enum ModuleBuilder {
     static let entryName = "seqc_entry"
 
     static func build(_ function: Function, plan: BufferPlan, context: ThreadSafeContext) throws(CodegenError)
-        -> ModuleHandle
+        -> (ModuleHandle, [KernelInfo])
     {
         let module = ModuleHandle(name: function.name, context: context)
         let m = try module.ref()
         let e = Emitter(module: m, context: context.context, symbols: plan.symbols)
 
         // Kernels first: the builder can only be in one function at a time.
-        var calls: [(fn: LLVMValueRef, type: LLVMTypeRef, slots: [Int])] = []
+        var calls: [(fn: LLVMValueRef, type: LLVMTypeRef, info: KernelInfo)] = []
         for (n, inst) in function.body.enumerated() where BufferPlan.needsKernel(inst.op) {
             let values = inst.results + inst.operands
             let slots = values.map { plan.slotOf[$0.id]! }
             let (ptrs, fn) = e.beginKernel("k\(n)_\(inst.op.mnemonic)", pointerCount: values.count)
             try lower(inst, e, results: Array(ptrs[..<inst.results.count]), operands: Array(ptrs[inst.results.count...]))
-            e.endKernel()
-            calls.append((fn, LLVMGlobalGetValueType(fn), slots))
+            let parallel = e.endKernel()
+            calls.append((fn, LLVMGlobalGetValueType(fn), KernelInfo(symbol: "seqc_k\(n)", slots: slots, parallelDims: parallel)))
+        }
+
+        // Loads each slot's pointer from `buffers` and calls the kernel with `dims` and `range`.
+        let b = e.b
+        func callKernel(_ call: (fn: LLVMValueRef, type: LLVMTypeRef, info: KernelInfo), buffers: LLVMValueRef,
+                        dims: LLVMValueRef, range: [LLVMValueRef]) {
+            var args: [LLVMValueRef] = call.info.slots.map { slot in
+                let p = buildInBoundsGEP(b, e.ptr, buffers, [e.index(slot).value], "")
+                return LLVMBuildLoad2(b, e.ptr, p, "")!
+            }
+            args.append(dims)
+            _ = buildCall(b, call.type, call.fn, args + range)
+        }
+
+        for call in calls {
+            var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64]
+            let wrapper = LLVMAddFunction(m, call.info.symbol, LLVMFunctionType(e.void, &params, 4, 0))!
+            e.addAttribute(wrapper, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+            LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, wrapper, "entry"))
+            callKernel(call, buffers: LLVMGetParam(wrapper, 0)!, dims: LLVMGetParam(wrapper, 1)!,
+                       range: [LLVMGetParam(wrapper, 2)!, LLVMGetParam(wrapper, 3)!])
+            LLVMBuildRetVoid(b)
         }
 
         var params: [LLVMTypeRef?] = [e.ptr, e.ptr]
         let entryType = LLVMFunctionType(e.void, &params, 2, 0)!
         let entry = LLVMAddFunction(m, entryName, entryType)!
         e.addAttribute(entry, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
-        let b = e.b
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, entry, "entry"))
-        let buffers = LLVMGetParam(entry, 0)!
-        let dims = LLVMGetParam(entry, 1)!
+        // [0, Int64.max): kernels clamp `end` to their extent, so this is "everything".
+        let whole = [e.index(0).value, e.index(Int(Int64.max)).value]
         for call in calls {
-            var args: [LLVMValueRef] = call.slots.map { slot in
-                let p = buildInBoundsGEP(b, e.ptr, buffers, [e.index(slot).value], "")
-                return LLVMBuildLoad2(b, e.ptr, p, "")!
-            }
-            args.append(dims)
-            _ = buildCall(b, call.type, call.fn, args)
+            callKernel(call, buffers: LLVMGetParam(entry, 0)!, dims: LLVMGetParam(entry, 1)!, range: whole)
         }
         LLVMBuildRetVoid(b)
-        return module
+        return (module, calls.map(\.info))
     }
 
     /// Dispatches one instruction to its lowering.
@@ -74,6 +91,8 @@ enum ModuleBuilder {
             e.lowerScan(axis: axis, out, r[0], inst.results[1], r[1], x[0], o[0], x[1], o[1], h0: hasInit ? o[2] : nil)
         case .cast:
             e.lowerCast(out, r[0], x[0], o[0])
+        case .compare, .select, .iota, .slice, .concat, .flip, .expand, .take, .mixer:
+            throw CodegenError.unsupported(inst.op.mnemonic)
         }
     }
 }

@@ -5,6 +5,7 @@ import IR
 struct Pipeline {
     let plan: BufferPlan
     let module: ModuleHandle
+    let kernels: [KernelInfo]
     let targetMachine: TargetMachineHandle
     let optLevel: Int
 
@@ -17,7 +18,7 @@ struct Pipeline {
         }
         plan = try BufferPlan(function)
         targetMachine = try TargetMachineHandle(optLevel: optLevel)
-        module = try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
+        (module, kernels) = try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
         try module.configure(for: targetMachine)
         try module.verify()
         try module.optimize(level: optLevel, tm: targetMachine)

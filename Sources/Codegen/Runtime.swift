@@ -1,12 +1,17 @@
+import Dispatch
 import IR
 
 /// The host side of a call: gathers buffer pointers per slot (caller storage for inputs and params,
-/// shared buffers for reshapes, fresh allocations otherwise), calls the entry, copies outputs to tensors.
+/// shared buffers for reshapes, fresh allocations otherwise), runs the kernels in body order (each split
+/// into chunks over threads where Parallelism allows), copies outputs to tensors.
 enum Runtime {
+    /// The outputs, and how many chunks each kernel ran as (in kernel order; 1 = a single call).
+    typealias Result = (outputs: [String: Tensor], chunks: [Int])
+
     static func execute(
-        _ entry: CompiledFunction.Entry, _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding,
+        _ kernels: [Kernel], _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding, threads: Int,
         inputs: [String: Tensor], params: [String: Tensor]
-    ) throws -> [String: Tensor] {
+    ) throws -> Result {
         // Caller tensors, in slot order; their storage stays pinned while `body` runs.
         var external: [Tensor] = []
         for source in plan.sources {
@@ -38,16 +43,46 @@ enum Runtime {
                     buffers.append(p)
                 }
             }
-            var dims = binding.dims + [0]  // never empty, so the pointer is valid
-            buffers.withUnsafeMutableBufferPointer { b in
-                dims.withUnsafeMutableBufferPointer { d in entry(b.baseAddress!, d.baseAddress!) }
+            let dims = binding.dims + [0]  // never empty, so the pointer is valid
+            let chunks = buffers.withUnsafeMutableBufferPointer { b in
+                dims.withUnsafeBufferPointer { d in run(kernels, b.baseAddress!, d.baseAddress!, binding, threads) }
             }
             var results: [String: Tensor] = [:]
             for o in function.outputs {
                 let slot = plan.slotOf[o.value.id]!
                 results[o.name] = try tensor(o.value.type.dtype, binding.shapes[slot], buffers[slot]!)
             }
-            return results
+            return (results, chunks)
+        }
+    }
+
+    /// Calls every kernel, in order (each reads what earlier ones wrote, so kernels never overlap).
+    /// A partitioned kernel over enough work runs as contiguous chunks of its extent on `threads` threads.
+    private static func run(
+        _ kernels: [Kernel], _ buffers: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ dims: UnsafePointer<Int64>,
+        _ binding: ShapeBinding, _ threads: Int
+    ) -> [Int] {
+        // Chunks only read the pointer arrays (and write disjoint elements); the arrays outlive the
+        // synchronous concurrentPerform.
+        nonisolated(unsafe) let buffers = buffers
+        nonisolated(unsafe) let dims = dims
+        return kernels.map { k in
+            guard let parallel = k.info.parallelDims else {
+                k.entry(buffers, dims, 0, 1)
+                return 1
+            }
+            let extent = binding.count(parallel)
+            let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
+            let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
+            if chunks == 1 {
+                k.entry(buffers, dims, 0, Int64(extent))
+            } else {
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let r = Parallelism.chunk(c, of: chunks, extent: extent)
+                    k.entry(buffers, dims, Int64(r.lowerBound), Int64(r.upperBound))
+                }
+            }
+            return chunks
         }
     }
 

@@ -1,4 +1,7 @@
+import Foundation
 import IR
+
+func physicalMemory() -> UInt64 { ProcessInfo.processInfo.physicalMemory }
 
 /// Binds each symbolic dim from the input tensors' shapes and checks every input and param against its
 /// declared type (IR's shared `bindSymbols`, so messages match the interpreter's), then resolves the
@@ -8,6 +11,8 @@ struct ShapeBinding {
     let dims: [Int64]
     /// Concrete shape of each slot.
     let shapes: [[Int]]
+    /// Symbol name → size.
+    let sizes: [String: Int]
 
     init(_ function: Function, _ plan: BufferPlan, inputs: [String: Tensor], params: [String: Tensor])
         throws(CodegenError)
@@ -18,6 +23,13 @@ struct ShapeBinding {
         } catch {
             throw CodegenError(error.message)
         }
+        do {
+            // Absurd sizes become an error naming the value, not a failed allocation.
+            try checkValueSizes(function, bindings: sizes, limitBytes: defaultValueSizeLimit(physicalMemory: physicalMemory()) / 2)
+        } catch {
+            throw CodegenError(error.message)
+        }
+        self.sizes = sizes
         dims = plan.symbols.map { Int64(sizes[$0]!) }  // BufferPlan guarantees inputs bind every symbol
         var shapes: [[Int]] = []
         for v in plan.values {
@@ -31,5 +43,10 @@ struct ShapeBinding {
             shapes.append(shape)
         }
         self.shapes = shapes
+    }
+
+    /// Π of `dims` under this binding (every symbol is bound: BufferPlan checked).
+    func count(_ dims: [Dim]) -> Int {
+        dims.reduce(1) { $0 * $1.resolve(sizes)! }
     }
 }

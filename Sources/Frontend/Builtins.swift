@@ -13,7 +13,7 @@ struct CallArguments {
 let builtinSignatures: [String: [String]] = {
     var s: [String: [String]] = [:]
     for u in UnaryOp.allCases where u != .neg { s[u.rawValue] = ["x"] }
-    for f in ["maximum", "minimum", "pow"] { s[f] = ["a", "b"] }
+    for f in ["maximum", "minimum", "pow", "atan2"] { s[f] = ["a", "b"] }
     s["linear"] = ["x", "weight", "bias?"]
     s["matmul"] = ["a", "b"]
     for r in ["sum", "mean", "max"] { s[r] = ["x", "axis", "keepdims?"] }
@@ -119,8 +119,8 @@ extension Lowering {
             return .tensor(try emit(.unary(u), [try tensorArg(a, "x")], at: loc))
         }
         switch f {
-        case "maximum", "minimum", "pow":
-            let op: BinaryOp = f == "maximum" ? .max : f == "minimum" ? .min : .pow
+        case "maximum", "minimum", "pow", "atan2":
+            let op: BinaryOp = ["maximum": .max, "minimum": .min, "pow": .pow, "atan2": .atan2][f]!
             return .tensor(try elementwise(op, try lowerExpr(a.values["a"]!), try lowerExpr(a.values["b"]!), at: loc))
 
         case "linear":

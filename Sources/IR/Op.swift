@@ -36,6 +36,14 @@ public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
     case abs
     /// max(x, 0)
     case relu
+    /// sine, cosine (radians)
+    case sin, cos
+    /// largest integer ≤ x
+    case floor
+    /// -1, 0 or 1 (0 for ±0 and NaN)
+    case sign
+    /// x if x > 0 else e^x - 1
+    case elu
 }
 
 /// Pointwise functions of two float tensors, with broadcasting.
@@ -45,6 +53,13 @@ public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
     case max, min
     /// x^y
     case pow
+    /// the angle of the point (x = right operand, y = left operand), as C's atan2(y, x)
+    case atan2
+}
+
+/// Elementwise comparisons of two tensors of one dtype, with broadcasting; the result is `bool`.
+public enum CompareOp: String, Sendable, Hashable, CaseIterable {
+    case lt, le, gt, ge, eq, ne
 }
 
 /// Reductions over one axis.
@@ -104,6 +119,40 @@ public enum Op: Hashable, Sendable {
     /// Convert the element type. `%13 = cast %0 : f64[B, 8, L]`
     case cast
 
+    /// Elementwise comparison, broadcast; result `bool`. `%14 = gt %x, %y : bool[B, L]`
+    case compare(CompareOp)
+
+    /// `select(cond, a, b)`: a where cond else b; cond is `bool`; all three broadcast.
+    /// `%15 = select %c, %a, %b : f32[B, L]`
+    case select
+
+    /// The index along `axis` as a value of the result's dtype, for every position of the declared shape.
+    /// `%16 = iota {axis = 0} : f32[L]`
+    case iota(axis: Int)
+
+    /// A window along `axis`: result[…, i, …] = x[…, start + i, …] (start counted from the end of the axis when
+    /// `fromEnd`), and zero where that index falls outside the axis. The result's length along `axis` is declared.
+    /// Covers slicing, splitting, causal shifts (`start` < 0) and zero padding without dim arithmetic.
+    /// `%17 = slice %x {axis = 2, start = -3, from_end = false} : f32[B, D, L]`
+    case slice(axis: Int, start: Int, fromEnd: Bool)
+
+    /// Join operands along `axis`; their sizes along it must be known. `%18 = concat %a, %b {axis = 1} : f32[B, 12]`
+    case concat(axis: Int)
+
+    /// Reverse `axis`. `%19 = flip %x {axis = 1} : f32[B, L, D]`
+    case flip(axis: Int)
+
+    /// Broadcast to the declared shape (NumPy rules). `%20 = expand %x : f32[B, L, 4, 8]`
+    case expand
+
+    /// Gather along `axis` of x with integer indices: the axis is replaced by the index tensor's dims;
+    /// an index outside 0..<n reads zero. `take(table, ids, axis 0)` is an embedding lookup.
+    /// `%21 = take %table, %ids {axis = 0} : f32[B, L, 64]`
+    case take(axis: Int)
+
+    /// A structured sequence mixer applied to x, or materialised as its dense matrix. See `MixerOp`.
+    case mixer(MixerOp)
+
     /// The op's mnemonic in the text form.
     public var mnemonic: String {
         switch self {
@@ -120,12 +169,24 @@ public enum Op: Hashable, Sendable {
         case .permute: return "permute"
         case .scan: return "scan"
         case .cast: return "cast"
+        case .compare(let c): return c.rawValue
+        case .select: return "select"
+        case .iota: return "iota"
+        case .slice: return "slice"
+        case .concat: return "concat"
+        case .flip: return "flip"
+        case .expand: return "expand"
+        case .take: return "take"
+        case .mixer(let m): return m.mnemonic
         }
     }
 
     /// How many results the op produces.
     public var resultCount: Int {
-        if case .scan = self { return 2 }
-        return 1
+        switch self {
+        case .scan: return 2
+        case .mixer(.ssmScan): return 2
+        default: return 1
+        }
     }
 }

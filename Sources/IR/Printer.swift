@@ -52,6 +52,18 @@ func attributes(of op: Op) -> [(String, String)] {
     case .rmsNorm(let eps): return [("eps", formatNumber(eps))]
     case .permute(let p): return [("perm", "[" + p.map(String.init).joined(separator: ", ") + "]")]
     case .scan(let axis, _): return [("axis", String(axis))]
+    case .iota(let axis), .concat(let axis), .flip(let axis), .take(let axis): return [("axis", String(axis))]
+    case .slice(let axis, let start, let fromEnd):
+        return [("axis", String(axis)), ("start", String(start)), ("from_end", String(fromEnd))]
+    case .mixer(let m):
+        switch m {
+        case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]
+        case .ssmScan, .ssmMatrix: return []
+        case .attention(let causal, let scale), .attentionMatrix(let causal, let scale):
+            return [("causal", String(causal)), ("scale", formatNumber(scale))]
+        case .linearAttention(let causal, let normalize, let eps), .linearAttentionMatrix(let causal, let normalize, let eps):
+            return [("causal", String(causal)), ("normalize", String(normalize)), ("eps", formatNumber(eps))]
+        }
     default: return []
     }
 }

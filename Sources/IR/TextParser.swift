@@ -218,6 +218,14 @@ private struct IRTextParser {
             guard let s = attrs[k], let n = Int(s) else { throw error("'\(m)' needs an integer attribute '\(k)'") }
             return n
         }
+        func boolAttr(_ k: String) throws -> Bool {
+            guard let s = attrs[k], let b = Bool(s) else { throw error("'\(m)' needs a true/false attribute '\(k)'") }
+            return b
+        }
+        func numberAttr(_ k: String) throws -> Double {
+            guard let s = attrs[k], let x = Double(s) else { throw error("'\(m)' needs a number attribute '\(k)'") }
+            return x
+        }
         switch m {
         case "input": return .input(name: name!)
         case "param": return .param(name: name!)
@@ -235,9 +243,27 @@ private struct IRTextParser {
             guard parts.allSatisfy({ $0 != nil }) else { throw error("'perm' must list integers") }
             return .permute(parts.map { $0! })
         case "scan": return .scan(axis: try intAttr("axis"), hasInit: operandCount == 3)
+        case "select": return .select
+        case "iota": return .iota(axis: try intAttr("axis"))
+        case "concat": return .concat(axis: try intAttr("axis"))
+        case "flip": return .flip(axis: try intAttr("axis"))
+        case "take": return .take(axis: try intAttr("axis"))
+        case "expand": return .expand
+        case "slice": return .slice(axis: try intAttr("axis"), start: try intAttr("start"), fromEnd: try boolAttr("from_end"))
+        case "toeplitz": return .mixer(.toeplitz(causal: try boolAttr("causal")))
+        case "toeplitz_matrix": return .mixer(.toeplitzMatrix(causal: try boolAttr("causal")))
+        case "ssm_scan": return .mixer(.ssmScan(hasInit: operandCount == 5))
+        case "ssm_matrix": return .mixer(.ssmMatrix)
+        case "attention": return .mixer(.attention(causal: try boolAttr("causal"), scale: try numberAttr("scale")))
+        case "attention_matrix": return .mixer(.attentionMatrix(causal: try boolAttr("causal"), scale: try numberAttr("scale")))
+        case "linear_attention":
+            return .mixer(.linearAttention(causal: try boolAttr("causal"), normalize: try boolAttr("normalize"), eps: try numberAttr("eps")))
+        case "linear_attention_matrix":
+            return .mixer(.linearAttentionMatrix(causal: try boolAttr("causal"), normalize: try boolAttr("normalize"), eps: try numberAttr("eps")))
         default:
             if let u = UnaryOp(rawValue: m) { return .unary(u) }
             if let b = BinaryOp(rawValue: m) { return .binary(b) }
+            if let c = CompareOp(rawValue: m) { return .compare(c) }
             if m.hasPrefix("reduce_"), let r = ReduceOp(rawValue: String(m.dropFirst(7))) {
                 guard let k = attrs["keepdims"], let keep = Bool(k) else {
                     throw error("'\(m)' needs attribute 'keepdims'")

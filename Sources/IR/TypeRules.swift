@@ -164,6 +164,83 @@ public func inferResultTypes(
             throw TypeRuleError("'cast' keeps the shape: \(operands[0]) cannot become \(d)")
         }
         return [d]
+
+    case .compare:
+        try arity(2)
+        let (a, b) = (operands[0], operands[1])
+        try sameDType(a, b)
+        guard let shape = broadcastShapes(a.shape, b.shape) else { throw TypeRuleError("cannot broadcast \(a) with \(b)") }
+        return [TensorType(.bool, shape)]
+
+    case .select:
+        try arity(3)
+        let (c, a, b) = (operands[0], operands[1], operands[2])
+        guard c.dtype == .bool else { throw TypeRuleError("'select' expects a bool condition, got \(c)") }
+        try sameDType(a, b)
+        guard let ab = broadcastShapes(a.shape, b.shape), let shape = broadcastShapes(c.shape, ab) else {
+            throw TypeRuleError("cannot broadcast condition \(c) with \(a) and \(b)")
+        }
+        return [TensorType(a.dtype, shape)]
+
+    case .iota(let axis):
+        try arity(0)
+        let d = try needDeclared()
+        guard axis >= 0 && axis < d.rank else { throw TypeRuleError("'iota' axis \(axis) is out of range for \(d)") }
+        guard d.dtype != .bool else { throw TypeRuleError("'iota' makes numbers, not \(d)") }
+        return [d]
+
+    case .slice(let axis, _, _):
+        try arity(1)
+        let (x, d) = (operands[0], try needDeclared())
+        guard axis >= 0 && axis < x.rank else { throw TypeRuleError("axis \(axis) is out of range for \(x)") }
+        guard d.dtype == x.dtype, d.rank == x.rank,
+            (0..<x.rank).allSatisfy({ $0 == axis || d.shape[$0] == x.shape[$0] })
+        else {
+            throw TypeRuleError("'slice' along axis \(axis) keeps the other dims of \(x), got \(d)")
+        }
+        return [d]
+
+    case .concat(let axis):
+        guard !operands.isEmpty else { throw TypeRuleError("'concat' needs at least one operand") }
+        let first = operands[0]
+        guard axis >= 0 && axis < first.rank else { throw TypeRuleError("axis \(axis) is out of range for \(first)") }
+        var total = 0
+        for t in operands {
+            try sameDType(first, t)
+            guard t.rank == first.rank, (0..<t.rank).allSatisfy({ $0 == axis || t.shape[$0] == first.shape[$0] }) else {
+                throw TypeRuleError("'concat' along axis \(axis) needs equal other dims, got \(first) and \(t)")
+            }
+            guard case .known(let n) = t.shape[axis] else {
+                throw TypeRuleError("'concat' needs known sizes along axis \(axis), got \(t)")
+            }
+            total += n
+        }
+        var shape = first.shape
+        shape[axis] = .known(total)
+        return [TensorType(first.dtype, shape)]
+
+    case .flip(let axis):
+        try arity(1)
+        guard axis >= 0 && axis < operands[0].rank else { throw TypeRuleError("axis \(axis) is out of range for \(operands[0])") }
+        return [operands[0]]
+
+    case .expand:
+        try arity(1)
+        let (x, d) = (operands[0], try needDeclared())
+        guard d.dtype == x.dtype, broadcastShapes(x.shape, d.shape) == d.shape, x.rank <= d.rank else {
+            throw TypeRuleError("cannot expand \(x) to \(d)")
+        }
+        return [d]
+
+    case .take(let axis):
+        try arity(2)
+        let (x, idx) = (operands[0], operands[1])
+        guard axis >= 0 && axis < x.rank else { throw TypeRuleError("axis \(axis) is out of range for \(x)") }
+        guard idx.dtype.isInteger else { throw TypeRuleError("'take' expects integer indices, got \(idx)") }
+        return [TensorType(x.dtype, Array(x.shape[..<axis]) + idx.shape + Array(x.shape[(axis + 1)...]))]
+
+    case .mixer(let m):
+        return try inferMixerTypes(m, operands, declared: declared)
     }
 }
 
@@ -171,7 +248,7 @@ extension Op {
     /// Ops whose result type is written out, not implied by the operands.
     public var hasDeclaredType: Bool {
         switch self {
-        case .input, .param, .constant, .reshape, .cast: return true
+        case .input, .param, .constant, .reshape, .cast, .iota, .slice, .expand, .mixer(.toeplitzMatrix): return true
         default: return false
         }
     }

@@ -111,6 +111,10 @@ public struct Interpreter: Sendable {
             return scan(args[0], args[1], args.count == 3 ? args[2] : nil, axis: axis) {
                 f32State ? Double(Float($0)) : $0
             }
+        case .compare, .select, .iota, .slice, .concat, .flip, .expand, .take:
+            return [try evaluatePrimitive(inst, args, bindings: bindings)]
+        case .mixer(let m):
+            return try evaluateMixer(m, inst, args, bindings: bindings)
         case .cast:
             let to = inst.result.type.dtype
             let from = inst.operands[0].type.dtype

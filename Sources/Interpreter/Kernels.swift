@@ -18,6 +18,11 @@ extension Interpreter {
         case .gelu: return { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }
         case .abs: return { Swift.abs($0) }
         case .relu: return { $0 > 0 ? $0 : 0 }
+        case .sin: return { Foundation.sin($0) }
+        case .cos: return { Foundation.cos($0) }
+        case .floor: return { $0.rounded(.down) }
+        case .sign: return { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+        case .elu: return { $0 > 0 ? $0 : Foundation.expm1($0) }
         }
     }
 
@@ -30,6 +35,7 @@ extension Interpreter {
         case .max: return { Swift.max($0, $1) }
         case .min: return { Swift.min($0, $1) }
         case .pow: return { Foundation.pow($0, $1) }
+        case .atan2: return { Foundation.atan2($0, $1) }
         }
     }
 

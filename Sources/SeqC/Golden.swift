@@ -197,6 +197,12 @@ public func runGoldenCase(directory: URL, options: GoldenOptions) -> GoldenResul
             name: golden.name, family: golden.family, status: problems.isEmpty ? .passed : .failed, checks: checks,
             message: problems.isEmpty ? nil : problems.joined(separator: "; "))
     } catch {
-        return fail(SeqCError.wrap(error).message)
+        let e = SeqCError.wrap(error)
+        if let op = e.unsupportedByJIT {
+            return GoldenResult(
+                name: golden.name, family: golden.family, status: .skipped, checks: [],
+                message: "the JIT does not compile '\(op)' yet (the interpreter runs this family: --interpret)")
+        }
+        return fail(e.message)
     }
 }

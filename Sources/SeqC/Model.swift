@@ -175,7 +175,7 @@ public final class CompiledModel: @unchecked Sendable {
         self.compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
     }
 
-    /// Worker threads the compiled code may use.
+    /// Worker threads that run each kernel's independent outer loop (results do not depend on it).
     public var threads: Int = 1
 
     /// The optimized LLVM IR of the compiled module.
@@ -183,6 +183,6 @@ public final class CompiledModel: @unchecked Sendable {
 
     /// Runs the compiled code on named inputs and weights.
     public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
-        try wrapping { try compiled.run(inputs: inputs, params: weights) }
+        try wrapping { try compiled.run(inputs: inputs, params: weights, threads: threads) }
     }
 }

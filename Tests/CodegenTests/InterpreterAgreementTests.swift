@@ -26,6 +26,11 @@ private let opModels: [(name: String, source: String)] = [
           output gelu = gelu(x * 3)
           output abs = abs(x)
           output relu = relu(x)
+          output sin = sin(x * 4)
+          output cos = cos(x * 4)
+          output floor = floor(x * 3)
+          output sign = sign(relu(x) - 0.3)
+          output elu = elu(x * 2)
         }
         """),
     ("binary", """
@@ -39,6 +44,7 @@ private let opModels: [(name: String, source: String)] = [
           output max = maximum(x, y)
           output min = minimum(x, 0.25)
           output pow = pow(abs(x) + 0.5, y)
+          output atan2 = atan2(x, y)
         }
         """),
     ("linear", """

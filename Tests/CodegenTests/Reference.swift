@@ -44,6 +44,8 @@ enum Reference {
                 env[inst.results[1].id] = RefTensor(
                     dtype: dt, shape: inst.results[1].type.resolve(bindings)!, data: last)
             case .cast: env[inst.result.id] = t(x[0].data.map { cast($0, to: dt) })
+            case .compare, .select, .iota, .slice, .concat, .flip, .expand, .take, .mixer:
+                preconditionFailure("the reference evaluator covers the ops the JIT compiles; \(inst.op.mnemonic) is not one yet")
             }
         }
         return Dictionary(uniqueKeysWithValues: f.outputs.map { ($0.name, env[$0.value.id]!) })
@@ -68,6 +70,11 @@ enum Reference {
             return r(r(0.5 * x, dt) * r(1 + e, dt), dt)
         case .abs: return Swift.abs(x)
         case .relu: return Swift.max(x, 0)
+        case .sin: return r(sin(x), dt)
+        case .cos: return r(cos(x), dt)
+        case .floor: return x.rounded(.down)
+        case .sign: return x > 0 ? 1 : x < 0 ? -1 : 0
+        case .elu: return x > 0 ? x : r(expm1(x), dt)
         }
     }
 
@@ -80,6 +87,7 @@ enum Reference {
         case .max: return Swift.max(x, y)
         case .min: return Swift.min(x, y)
         case .pow: return r(pow(x, y), dt)
+        case .atan2: return r(atan2(x, y), dt)
         }
     }
 

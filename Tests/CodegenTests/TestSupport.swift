@@ -46,7 +46,15 @@ func checkAgainstReference(
     _ note: String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) throws {
     let got = try compiled.run(inputs: inputs, params: params)
-    let want = Reference.evaluate(compiled.function, inputs: inputs, params: params)
+    expectMatchesReference(got, compiled.function, inputs: inputs, params: params, tol, note, sourceLocation: sourceLocation)
+}
+
+/// Compares outputs `got` of `f` with the reference evaluator's, within `tol`.
+func expectMatchesReference(
+    _ got: [String: Tensor], _ f: Function, inputs: [String: Tensor], params: [String: Tensor], _ tol: Tolerance,
+    _ note: String, sourceLocation: Testing.SourceLocation
+) {
+    let want = Reference.evaluate(f, inputs: inputs, params: params)
     #expect(Set(got.keys) == Set(want.keys), sourceLocation: sourceLocation)
     for (name, w) in want.sorted(by: { $0.key < $1.key }) {
         guard let g = got[name] else { continue }

@@ -1,0 +1,57 @@
+// The structured sequence mixers of seqc. Every mixer computes Y = M · X along the time axis with an L×L matrix M per
+// channel or head, whose structure decides the fast algorithm. Each has an `apply` form (M @ x, by its direct
+// definition) and a `matrix` form (M itself, dense) — the reference meaning; tests hold M·x equal to apply.
+
+/// A mixer op. Time is axis `-2` of the matrix form ([…, L, L], rows are outputs i, columns inputs j).
+public enum MixerOp: Hashable, Sendable {
+    /// Toeplitz (convolution): operands k [..., Lk] (and k_rev [..., Lk] when bidirectional), x [..., L]; leading
+    /// dims broadcast. Causal: y[i] = Σ_{j≤i, i-j<Lk} k[i-j] x[j]. Bidirectional adds Σ_{j>i} k_rev[j-i-1] x[j]
+    /// (the S4 convention). `%y = toeplitz %k, %x {causal = true} : f32[B, H, L]`
+    case toeplitz(causal: Bool)
+    /// The dense matrix of `toeplitz`: operands k (, k_rev); result [..., L, L] with L declared.
+    case toeplitzMatrix(causal: Bool)
+
+    /// Semiseparable state-space scan (Mamba's S6 and Mamba-2's SSD in one form). Operands, time on axis 1:
+    /// decay a [B, L, H, N|1], input b [B, L, H, N], output c [B, L, H, N], x [B, L, H, P] and, when `hasInit`,
+    /// h0 [B, H, P, N]. State h [B, H, P, N]: h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t, y_t = h_t · c_t.
+    /// Results: y [B, L, H, P] and the last state [B, H, P, N].
+    case ssmScan(hasInit: Bool)
+    /// The dense matrix of `ssm_scan`: operands a, b, c; result [B, H, L, L],
+    /// M[i, j] = Σ_n c_i[n] (Π_{k=j+1..i} a_k[n]) b_j[n] for j ≤ i, else 0.
+    case ssmMatrix
+
+    /// Softmax attention: q [B, Lq, H, d], k [B, Lk, G, d], v [B, Lk, G, dv] with H a multiple of G (query head h
+    /// reads kv head h / (H/G)). Causal masks key j > query i (top-left aligned). `scale` multiplies q·k.
+    /// Result [B, Lq, H, dv]. `%y = attention %q, %k, %v {causal = true, scale = 0.125} : f32[B, L, 4, 8]`
+    case attention(causal: Bool, scale: Double)
+    /// The attention weights: operands q, k; result [B, H, Lq, Lk].
+    case attentionMatrix(causal: Bool, scale: Double)
+
+    /// Linear attention on already feature-mapped Q [B, L, H, dk], K [B, L, H, dk], V [B, L, H, dv]:
+    /// y_i = Σ_{j∈S(i)} (Q_i·K_j) V_j, divided by (Q_i · Σ_{j∈S(i)} K_j + eps) when `normalize`;
+    /// S(i) = {j ≤ i} when causal, else all j. Result [B, L, H, dv].
+    case linearAttention(causal: Bool, normalize: Bool, eps: Double)
+    /// Its matrix: operands Q, K; result [B, H, L, L].
+    case linearAttentionMatrix(causal: Bool, normalize: Bool, eps: Double)
+
+    public var mnemonic: String {
+        switch self {
+        case .toeplitz: return "toeplitz"
+        case .toeplitzMatrix: return "toeplitz_matrix"
+        case .ssmScan: return "ssm_scan"
+        case .ssmMatrix: return "ssm_matrix"
+        case .attention: return "attention"
+        case .attentionMatrix: return "attention_matrix"
+        case .linearAttention: return "linear_attention"
+        case .linearAttentionMatrix: return "linear_attention_matrix"
+        }
+    }
+
+    /// True for the dense-matrix forms.
+    public var isMatrix: Bool {
+        switch self {
+        case .toeplitzMatrix, .ssmMatrix, .attentionMatrix, .linearAttentionMatrix: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// The type rule of each mixer op (see MixerOp.swift for the layouts).
+func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorType?) throws(TypeRuleError) -> [TensorType] {
+    func arity(_ n: Int) throws(TypeRuleError) {
+        guard operands.count == n else {
+            throw TypeRuleError("'\(m.mnemonic)' takes \(n) operands, got \(operands.count)")
+        }
+    }
+    func floats() throws(TypeRuleError) -> DType {
+        let d = operands[0].dtype
+        guard d.isFloat, operands.allSatisfy({ $0.dtype == d }) else {
+            throw TypeRuleError("'\(m.mnemonic)' expects float operands of one dtype, got \(operands.map(\.description).joined(separator: ", "))")
+        }
+        return d
+    }
+    func rank(_ t: TensorType, _ r: Int, _ what: String) throws(TypeRuleError) {
+        guard t.rank == r else { throw TypeRuleError("'\(m.mnemonic)' expects \(what), got \(t)") }
+    }
+    func broadcast(_ shapes: [[Dim]], _ what: String) throws(TypeRuleError) -> [Dim] {
+        var out: [Dim] = []
+        for s in shapes {
+            guard let b = broadcastShapes(out, s) else {
+                throw TypeRuleError("'\(m.mnemonic)' cannot broadcast the \(what) of \(operands.map(\.description).joined(separator: ", "))")
+            }
+            out = b
+        }
+        return out
+    }
+
+    switch m {
+    case .toeplitz(let causal):
+        try arity(causal ? 2 : 3)
+        let dt = try floats()
+        let (k, x) = (operands[0], operands[operands.count - 1])
+        guard k.rank >= 1, x.rank >= 1 else { throw TypeRuleError("'toeplitz' expects a kernel [..., K] and x [..., L]") }
+        if !causal, operands[1] != k { throw TypeRuleError("'toeplitz' bidirectional kernels must match: \(k) and \(operands[1])") }
+        let lead = try broadcast([Array(k.shape.dropLast()), Array(x.shape.dropLast())], "channel dims")
+        return [TensorType(dt, lead + [x.shape.last!])]
+
+    case .toeplitzMatrix(let causal):
+        try arity(causal ? 1 : 2)
+        let dt = try floats()
+        guard let d = declared else { throw TypeRuleError("'toeplitz_matrix' needs a declared result type") }
+        let k = operands[0]
+        guard k.rank >= 1, d.dtype == dt, d.rank == k.rank + 1, Array(d.shape.dropLast(2)) == Array(k.shape.dropLast()),
+            d.shape[d.rank - 1] == d.shape[d.rank - 2]
+        else {
+            throw TypeRuleError("'toeplitz_matrix' of kernel \(k) must be \(dt)[..., L, L] with the kernel's leading dims, got \(d)")
+        }
+        return [d]
+
+    case .ssmScan(let hasInit):
+        try arity(hasInit ? 5 : 4)
+        let dt = try floats()
+        let (a, b, c, x) = (operands[0], operands[1], operands[2], operands[3])
+        for (t, n) in [(a, "decay a [B, L, H, N]"), (b, "input b [B, L, H, N]"), (c, "output c [B, L, H, N]"), (x, "x [B, L, H, P]")] {
+            try rank(t, 4, n)
+        }
+        let blh = try broadcast([a, b, c, x].map { Array($0.shape.prefix(3)) }, "batch, time and head dims")
+        let n = try broadcast([[a.shape[3]], [b.shape[3]], [c.shape[3]]], "state dims")[0]
+        let state = TensorType(dt, [blh[0], blh[2], x.shape[3], n])
+        if hasInit, operands[4] != state {
+            throw TypeRuleError("'ssm_scan' initial state must be \(state), got \(operands[4])")
+        }
+        return [TensorType(dt, blh.prefix(3) + [x.shape[3]]), state]
+
+    case .ssmMatrix:
+        try arity(3)
+        let dt = try floats()
+        for t in operands { try rank(t, 4, "[B, L, H, N] operands") }
+        let blh = try broadcast(operands.map { Array($0.shape.prefix(3)) }, "batch, time and head dims")
+        _ = try broadcast(operands.map { [$0.shape[3]] }, "state dims")
+        return [TensorType(dt, [blh[0], blh[2], blh[1], blh[1]])]
+
+    case .attention, .attentionMatrix:
+        let isMatrix = m.isMatrix
+        try arity(isMatrix ? 2 : 3)
+        let dt = try floats()
+        for t in operands { try rank(t, 4, "[B, L, heads, head_dim] operands") }
+        let (q, k) = (operands[0], operands[1])
+        guard q.shape[0] == k.shape[0], q.shape[3] == k.shape[3] else {
+            throw TypeRuleError("'\(m.mnemonic)' q \(q) and k \(k) must share batch and head_dim")
+        }
+        if case .known(let h) = q.shape[2], case .known(let g) = k.shape[2], g == 0 || h % g != 0 {
+            throw TypeRuleError("'\(m.mnemonic)' needs query heads (\(h)) to be a multiple of key/value heads (\(g))")
+        }
+        if isMatrix { return [TensorType(dt, [q.shape[0], q.shape[2], q.shape[1], k.shape[1]])] }
+        let v = operands[2]
+        guard v.shape[0] == k.shape[0], v.shape[1] == k.shape[1], v.shape[2] == k.shape[2] else {
+            throw TypeRuleError("'attention' v \(v) must match k \(k) in batch, length and heads")
+        }
+        return [TensorType(dt, [q.shape[0], q.shape[1], q.shape[2], v.shape[3]])]
+
+    case .linearAttention, .linearAttentionMatrix:
+        let isMatrix = m.isMatrix
+        try arity(isMatrix ? 2 : 3)
+        let dt = try floats()
+        for t in operands { try rank(t, 4, "[B, L, heads, dim] operands") }
+        let (q, k) = (operands[0], operands[1])
+        guard q.shape == k.shape else { throw TypeRuleError("'\(m.mnemonic)' Q \(q) and K \(k) must have one shape") }
+        if isMatrix { return [TensorType(dt, [q.shape[0], q.shape[2], q.shape[1], q.shape[1]])] }
+        let v = operands[2]
+        guard Array(v.shape.prefix(3)) == Array(q.shape.prefix(3)) else {
+            throw TypeRuleError("'linear_attention' V \(v) must match Q \(q) in batch, length and heads")
+        }
+        return [TensorType(dt, Array(q.shape.prefix(3)) + [v.shape[3]])]
+    }
+}
