@@ -12,6 +12,8 @@ enum Bound {
     case list([Expr])
     /// A `param … if cond` whose condition was false: an absent optional weight.
     case none
+    /// A structured mixer: apply with `M @ x`, densify with `materialize(M)`.
+    case mixer(MixerValue)
 
     /// How the value reads in "expected a tensor, got …" messages.
     var kind: String {
@@ -24,6 +26,7 @@ enum Bound {
         case .tuple(let vs): return "a tuple of \(vs.count) tensors"
         case .list: return "a list"
         case .none: return "an absent optional weight"
+        case .mixer(let m): return "a \(m.kindName) mixer"
         }
     }
 

@@ -25,6 +25,8 @@ let builtinSignatures: [String: [String]] = {
     s["squeeze"] = ["x", "axis"]
     s["scan"] = ["a", "b", "initial?", "axis"]
     s["cast"] = ["x", "dtype"]
+    s.merge(dataSignatures) { a, _ in a }
+    s.merge(mixerSignatures) { a, _ in a }
     return s
 }()
 
@@ -115,6 +117,8 @@ extension Lowering {
 
     mutating func lowerCall(_ f: String, _ args: [Argument], at loc: SourceLocation) throws(Diagnostic) -> Bound {
         let a = try bindArguments(f, args, at: loc)
+        if let r = try lowerDataCall(f, a, at: loc) { return r }
+        if let r = try lowerMixerCall(f, a, at: loc) { return r }
         if let u = UnaryOp(rawValue: f) {
             return .tensor(try emit(.unary(u), [try tensorArg(a, "x")], at: loc))
         }

@@ -88,7 +88,12 @@ extension Lowering {
 
     mutating func lowerBinary(_ op: String, _ a: Bound, _ b: Bound, at loc: SourceLocation) throws(Diagnostic) -> Bound {
         if ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+            if case .tensor = a { return .tensor(try tensorCompare(op, a, b, at: loc)) }
+            if case .tensor = b { return .tensor(try tensorCompare(op, a, b, at: loc)) }
             return .bool(try compare(op, a, b, at: loc))
+        }
+        if case .mixer(let m) = a, op == "@" {
+            return .tensor(try applyMixer(m, try tensor(b, "the right operand of '@'", loc), at: loc))
         }
         switch (a, b) {
         case (.int(let x), .int(let y)):
@@ -112,6 +117,21 @@ extension Lowering {
             throw error("'\(op)' does not apply to \(a.kind) and \(b.kind)", at: loc)
         }
         return .tensor(try elementwise(binary, a, b, at: loc))
+    }
+
+    /// Elementwise comparison of tensors (a number takes the tensor's dtype); the result is a bool tensor.
+    mutating func tensorCompare(_ op: String, _ a: Bound, _ b: Bound, at loc: SourceLocation) throws(Diagnostic) -> Value {
+        let c: CompareOp = ["<": .lt, "<=": .le, ">": .gt, ">=": .ge, "==": .eq, "!=": .ne][op]!
+        var x: Value, y: Value
+        if case .tensor(let t) = a, let n = number(b) {
+            (x, y) = (t, try constant(n, t.type.dtype, at: loc))
+        } else if let n = number(a), case .tensor(let t) = b {
+            (x, y) = (try constant(n, t.type.dtype, at: loc), t)
+        } else {
+            x = try tensor(a, "the left operand of '\(op)'", loc)
+            y = try tensor(b, "the right operand of '\(op)'", loc)
+        }
+        return try emit(.compare(c), [x, y], at: loc)
     }
 
     /// Compile-time comparison of numbers, booleans or strings.

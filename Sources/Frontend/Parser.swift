@@ -457,9 +457,15 @@ struct Parser {
         repeat {
             let loc = current.location
             var label: String?
-            if case .name(let n) = current.kind, tokens[pos + 1].kind == .symbol(":") {
-                label = n
-                pos += 2
+            // A label is a name or a keyword (`input:` in `semiseparable(…, input: b, …)`) followed by ':'.
+            if tokens[pos + 1].kind == .symbol(":") {
+                if case .name(let n) = current.kind {
+                    label = n
+                    pos += 2
+                } else if case .keyword(let k) = current.kind {
+                    label = k.rawValue
+                    pos += 2
+                }
             }
             args.append(Argument(label: label, value: try expr(), location: loc))
         } while accept(",")
