@@ -101,7 +101,8 @@ public struct Model: Sendable {
     public mutating func applyConfig(_ config: [String: JSONValue], file: String) throws(SeqCError) -> [String] {
         var applied: [String] = []
         for (name, _) in parameterDefaults {
-            guard let raw = config[name] else { continue }
+            // A missing key or a JSON null keeps the model's default.
+            guard let raw = config[name], raw != .null else { continue }
             let value: ParameterValue
             switch raw {
             case .bool(let b): value = .bool(b)
