@@ -91,7 +91,23 @@ enum ModuleBuilder {
             e.lowerScan(axis: axis, out, r[0], inst.results[1], r[1], x[0], o[0], x[1], o[1], h0: hasInit ? o[2] : nil)
         case .cast:
             e.lowerCast(out, r[0], x[0], o[0])
-        case .compare, .select, .iota, .slice, .concat, .flip, .expand, .take, .mixer:
+        case .compare(let op):
+            e.lowerCompare(op, out, r[0], x[0], o[0], x[1], o[1])
+        case .select:
+            e.lowerSelect(out, r[0], x[0], o[0], x[1], o[1], x[2], o[2])
+        case .iota(let axis):
+            e.lowerIota(axis: axis, out, r[0])
+        case .slice(let axis, let start, let fromEnd):
+            e.lowerSlice(axis: axis, start: start, fromEnd: fromEnd, out, r[0], x[0], o[0])
+        case .concat(let axis):
+            e.lowerConcat(axis: axis, out, r[0], x, o)
+        case .flip(let axis):
+            e.lowerFlip(axis: axis, out, r[0], x[0], o[0])
+        case .expand:
+            e.lowerExpand(out, r[0], x[0], o[0])
+        case .take(let axis):
+            e.lowerTake(axis: axis, out, r[0], x[0], o[0], x[1], o[1])
+        case .mixer:
             throw CodegenError.unsupported(inst.op.mnemonic)
         }
     }

@@ -44,7 +44,16 @@ enum Reference {
                 env[inst.results[1].id] = RefTensor(
                     dtype: dt, shape: inst.results[1].type.resolve(bindings)!, data: last)
             case .cast: env[inst.result.id] = t(x[0].data.map { cast($0, to: dt) })
-            case .compare, .select, .iota, .slice, .concat, .flip, .expand, .take, .mixer:
+            case .compare(let op): env[inst.result.id] = t(broadcast2(x[0], x[1], shape) { compare(op, $0, $1) ? 1 : 0 })
+            case .select: env[inst.result.id] = t(select(x[0], x[1], x[2], shape))
+            case .iota(let axis): env[inst.result.id] = t(iota(axis, shape, dt))
+            case .slice(let axis, let start, let fromEnd):
+                env[inst.result.id] = t(slice(x[0], axis: axis, start: start, fromEnd: fromEnd, shape))
+            case .concat(let axis): env[inst.result.id] = t(concat(x, axis: axis, shape))
+            case .flip(let axis): env[inst.result.id] = t(flip(x[0], axis: axis))
+            case .expand: env[inst.result.id] = t(expand(x[0], shape))
+            case .take(let axis): env[inst.result.id] = t(take(x[0], x[1], axis: axis, shape))
+            case .mixer:
                 preconditionFailure("the reference evaluator covers the ops the JIT compiles; \(inst.op.mnemonic) is not one yet")
             }
         }

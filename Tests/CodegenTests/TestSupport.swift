@@ -54,7 +54,14 @@ func expectMatchesReference(
     _ got: [String: Tensor], _ f: Function, inputs: [String: Tensor], params: [String: Tensor], _ tol: Tolerance,
     _ note: String, sourceLocation: Testing.SourceLocation
 ) {
-    let want = Reference.evaluate(f, inputs: inputs, params: params)
+    expectMatches(got, Reference.evaluate(f, inputs: inputs, params: params), tol, note, sourceLocation: sourceLocation)
+}
+
+/// Compares outputs `got` with already evaluated reference outputs `want`, within `tol`.
+func expectMatches(
+    _ got: [String: Tensor], _ want: [String: RefTensor], _ tol: Tolerance, _ note: String,
+    sourceLocation: Testing.SourceLocation
+) {
     #expect(Set(got.keys) == Set(want.keys), sourceLocation: sourceLocation)
     for (name, w) in want.sorted(by: { $0.key < $1.key }) {
         guard let g = got[name] else { continue }
