@@ -38,7 +38,9 @@ extension Interpreter {
             let x = args[0]
             var shape = x.shape
             shape[axis] = try declaredShape()[axis]
-            let first = fromEnd ? x.shape[axis] + start : start
+            // Saturating, so absurd starts read zeros instead of overflowing.
+            let (fromEndStart, o1) = x.shape[axis].addingReportingOverflow(start)
+            let first = fromEnd ? (o1 ? (start < 0 ? Int.min / 2 : Int.max / 2) : fromEndStart) : max(min(start, Int.max / 2), Int.min / 2)
             let strides = contiguousStrides(x.shape)
             var out = [Double](repeating: 0, count: shape.reduce(1, *))
             forEachIndex(shape) { flat, idx in
