@@ -218,7 +218,7 @@ struct Parser {
         return out
     }
 
-    /// statement := 'input' NAME ':' type | 'param' NAME ':' type ('if' expr)?
+    /// statement := 'input' NAME ':' type ('if' expr)? | 'param' NAME ':' type ('if' expr)?
     ///            | 'let' (NAME | '(' NAME (',' NAME)* ')') '=' expr | 'var' NAME '=' expr | NAME '=' expr
     ///            | 'output' NAME ('=' expr)? | 'return' expr
     ///            | 'if' expr body ('else' (if-statement | body))?
@@ -237,7 +237,9 @@ struct Parser {
         case .input:
             let n = try name("after 'input'")
             try expect(":", "and a type after '\(n)'")
-            return .input(name: n, type: try type(), location: loc)
+            let t = try type()
+            let condition: Expr? = acceptKeyword(.if) ? try expr() : nil
+            return .input(name: n, type: t, condition: condition, location: loc)
         case .param:
             let n = try name("after 'param'")
             try expect(":", "and a type after '\(n)'")
