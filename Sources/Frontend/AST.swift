@@ -57,8 +57,9 @@ public struct BlockArgument: Sendable {
 
 /// One statement of a model or block body.
 public indirect enum Statement: Sendable {
-    /// `input u: f32[B, dim, L]` (model level only)
-    case input(name: String, type: TypeExpr, location: SourceLocation)
+    /// `input u: f32[B, dim, L]` (model level only), optionally `if has_z`: when the condition is false the name is
+    /// bound to `none` and no input is expected.
+    case input(name: String, type: TypeExpr, condition: Expr?, location: SourceLocation)
     /// `param in_proj.weight: f32[2*d_inner, d_model]`, optionally `if conv_bias`: when the condition is false the
     /// name is bound to `none` and no weight is expected.
     case param(name: String, type: TypeExpr, condition: Expr?, location: SourceLocation)

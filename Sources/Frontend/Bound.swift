@@ -10,7 +10,7 @@ enum Bound {
     case tuple([Value])
     /// `[a, b]`: only as a call argument (shapes, permutations, split sizes).
     case list([Expr])
-    /// A `param … if cond` whose condition was false: an absent optional weight.
+    /// A `param … if cond` or `input … if cond` whose condition was false: an absent optional weight or input.
     case none
     /// A structured mixer: apply with `M @ x`, densify with `materialize(M)`.
     case mixer(MixerValue)
@@ -25,7 +25,7 @@ enum Bound {
         case .tensor(let v): return "a tensor \(v.type)"
         case .tuple(let vs): return "a tuple of \(vs.count) tensors"
         case .list: return "a list"
-        case .none: return "an absent optional weight"
+        case .none: return "an absent optional weight or input"
         case .mixer(let m): return "a \(m.kindName) mixer"
         }
     }

@@ -123,7 +123,7 @@ struct Lowering {
 
     func location(of s: Statement) -> SourceLocation {
         switch s {
-        case .input(_, _, let l), .param(_, _, _, let l), .let(_, _, let l), .var(_, _, let l), .assign(_, _, let l),
+        case .input(_, _, _, let l), .param(_, _, _, let l), .let(_, _, let l), .var(_, _, let l), .assign(_, _, let l),
             .output(_, _, let l), .if(_, _, _, let l), .for(_, _, _, _, _, let l), .return(_, let l):
             return l
         }
@@ -150,15 +150,19 @@ struct Lowering {
     /// Lowers one statement; true when it was (or ended in) a `return`.
     mutating func lower(_ s: Statement) throws(Diagnostic) -> Bool {
         switch s {
-        case .input(let name, let t, let loc):
+        case .input(let name, let t, let condition, let loc):
             guard blockStack.isEmpty else { throw error("inputs belong to the model, not to block '\(blockStack.last!)'", at: loc) }
+            if let c = condition, !(try boolean(c, what: "the condition of 'input \(name)'")) {
+                bindAbsent(name, at: loc)
+                return false
+            }
             try declare(name, loc)
             let v = try emit(.input(name: name), [], declared: try tensorType(t), at: loc)
             env.bind(name, .tensor(v), at: loc)
 
         case .param(let name, let t, let condition, let loc):
             if let c = condition, !(try boolean(c, what: "the condition of 'param \(name)'")) {
-                env.bind(name, .none, at: loc)
+                bindAbsent(name, at: loc)
                 return false
             }
             let full = fullName(name)
@@ -264,6 +268,13 @@ struct Lowering {
             return true
         }
         return false
+    }
+
+    /// A conditional `input`/`param` whose condition is false binds its name to `none`, unless the same scope already
+    /// declared it: alternatives such as `input B: f32[B, N, L] if shared` / `input B: f32[B, G, N, L] if !shared` can
+    /// then come in any order.
+    mutating func bindAbsent(_ name: String, at loc: SourceLocation) {
+        if env.frames[env.frames.count - 1][name] == nil { env.bind(name, .none, at: loc) }
     }
 
     mutating func declare(_ full: String, _ loc: SourceLocation) throws(Diagnostic) {

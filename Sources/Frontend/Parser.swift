@@ -218,7 +218,7 @@ struct Parser {
         return out
     }
 
-    /// statement := 'input' NAME ':' type | 'param' NAME ':' type ('if' expr)?
+    /// statement := 'input' NAME ':' type ('if' expr)? | 'param' NAME ':' type ('if' expr)?
     ///            | 'let' (NAME | '(' NAME (',' NAME)* ')') '=' expr | 'var' NAME '=' expr | NAME '=' expr
     ///            | 'output' NAME ('=' expr)? | 'return' expr
     ///            | 'if' expr body ('else' (if-statement | body))?
@@ -237,13 +237,13 @@ struct Parser {
         case .input:
             let n = try name("after 'input'")
             try expect(":", "and a type after '\(n)'")
-            return .input(name: n, type: try type(), location: loc)
+            let t = try type()
+            return .input(name: n, type: t, condition: try declarationCondition(), location: loc)
         case .param:
             let n = try name("after 'param'")
             try expect(":", "and a type after '\(n)'")
             let t = try type()
-            let condition: Expr? = acceptKeyword(.if) ? try expr() : nil
-            return .param(name: n, type: t, condition: condition, location: loc)
+            return .param(name: n, type: t, condition: try declarationCondition(), location: loc)
         case .let:
             var names: [String] = []
             if accept("(") {
@@ -277,6 +277,14 @@ struct Parser {
         default:
             throw error("expected a statement, found '\(k.rawValue)'", at: loc)
         }
+    }
+
+    /// The `if COND` of a conditional `input`/`param`. It must start on the declaration's line: an `if` on the next
+    /// line begins an if-statement.
+    mutating func declarationCondition() throws(Diagnostic) -> Expr? {
+        guard current.kind == .keyword(.if), current.location.line == tokens[pos - 1].location.line else { return nil }
+        pos += 1
+        return try expr()
     }
 
     /// The rest of `if cond { … } else …` after the keyword.
@@ -458,7 +466,7 @@ struct Parser {
             let loc = current.location
             var label: String?
             // A label is a name or a keyword (`input:` in `semiseparable(…, input: b, …)`) followed by ':'.
-            if tokens[pos + 1].kind == .symbol(":") {
+            if pos + 1 < tokens.count, tokens[pos + 1].kind == .symbol(":") {
                 if case .name(let n) = current.kind {
                     label = n
                     pos += 2
