@@ -169,11 +169,23 @@ func referenceInterpolate(_ x: [Double], scale s: Int, nearest: Bool) -> [Double
 }
 
 /// GConv.forward's kernel after the first call (kernel_norm stored), as upstream builds it for length L: only the
-/// samples each scale needs are interpolated. Returns k[c][h][l] for kernel channels c.
+/// samples each scale needs are interpolated. Returns k[c][h][l] for kernel channels c. With `normStored` false it is
+/// the first call instead: the full kernel_dim·2^(S−1+init_scale) steps, divided by their L2 norm, cut or padded to L.
 func referenceSGConvKernel(
     _ w: [String: Tensor], channels C: Int, h H: Int, kernelDim kd: Int, scales S: Int, initScale: Int, cat: Bool,
-    nearest: Bool, length L: Int
+    nearest: Bool, length L: Int, normStored: Bool = true
 ) -> [[[Double]]] {
+    if !normStored {
+        var unit = w
+        unit["kernel_norm"] = try! Tensor(shape: [C, H, 1], doubles: [Double](repeating: 1, count: C * H))
+        let full = kd << (S - 1 + initScale)
+        let k = referenceSGConvKernel(unit, channels: C, h: H, kernelDim: kd, scales: S, initScale: initScale, cat: cat,
+                                      nearest: nearest, length: full)
+        return k.map { $0.map { row in
+            let norm = row.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            return (0..<L).map { $0 < full ? row[$0] / norm : 0 }
+        } }
+    }
     let multiplier = w["multiplier"]!.doubles(), norm = w["kernel_norm"]!.doubles()
     var k = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: L), count: H), count: C)
     var offset = 0
@@ -204,4 +216,12 @@ func referenceCausalConv(_ k: [Double], _ x: [Double]) -> [Double] {
         for j in max(0, l - k.count + 1)...l { y[l] += k[l - j] * x[j] }
     }
     return y
+}
+
+/// x [a, b, c] → [a, c, b] (channels-first ↔ time-first layouts).
+func kernelTransposed12(_ x: Tensor) -> Tensor {
+    let (A, B, C) = (x.shape[0], x.shape[1], x.shape[2]), v = x.doubles()
+    var out = [Double](repeating: 0, count: v.count)
+    for a in 0..<A { for b in 0..<B { for c in 0..<C { out[(a * C + c) * B + b] = v[(a * B + b) * C + c] } } }
+    return x.dtype == .f32 ? try! Tensor(shape: [A, C, B], floats: out.map { Float($0) }) : try! Tensor(shape: [A, C, B], doubles: out)
 }

@@ -7,9 +7,10 @@ import Testing
 
 private struct SGConvCase: CustomStringConvertible, Sendable {
     var batch = 2, d = 3, channels = 1, kernelDim = 4, scales = 3, initScale = 0, L = 10
-    var mode = "cat_randn", nearest = false, bidirectional = false, linear = false, seed: UInt64 = 1
+    var mode = "cat_randn", nearest = false, bidirectional = false, linear = false, normStored = true, transposed = true
+    var seed: UInt64 = 1
     var description: String {
-        "B\(batch) d\(d) c\(channels) kd\(kernelDim) S\(scales)+\(initScale) L\(L) \(mode)\(nearest ? " nearest" : "")\(bidirectional ? " bidir" : "")\(linear ? " linear" : "")"
+        "B\(batch) d\(d) c\(channels) kd\(kernelDim) S\(scales)+\(initScale) L\(L) \(mode)\(nearest ? " nearest" : "")\(bidirectional ? " bidir" : "")\(linear ? " linear" : "")\(normStored ? "" : " first call")\(transposed ? "" : " [B, L, H]")"
     }
 }
 
@@ -22,6 +23,8 @@ private let sgconvCases: [SGConvCase] = [
     SGConvCase(batch: 2, d: 3, kernelDim: 3, scales: 3, L: 11, nearest: true, seed: 36),
     SGConvCase(batch: 2, d: 2, channels: 2, kernelDim: 4, scales: 2, L: 9, bidirectional: true, seed: 37),
     SGConvCase(batch: 1, d: 4, kernelDim: 4, scales: 2, L: 7, bidirectional: true, linear: true, seed: 38),
+    SGConvCase(batch: 2, d: 3, kernelDim: 3, scales: 3, L: 10, normStored: false, seed: 39),
+    SGConvCase(batch: 2, d: 2, channels: 2, kernelDim: 2, scales: 3, L: 11, mode: "sum_randn", normStored: false, transposed: false, seed: 40),
 ]
 
 /// u [b][h][l] → y [b][(c h)][l] (after GELU and output_linear unless linear), and the kernel [kc][h][l].
@@ -30,7 +33,7 @@ private func sgconvReference(_ ut: Tensor, _ w: [String: Tensor], _ c: SGConvCas
     let kc = c.bidirectional ? 2 * C : C
     let k = referenceSGConvKernel(
         w, channels: kc, h: H, kernelDim: c.kernelDim, scales: c.scales, initScale: c.initScale,
-        cat: c.mode.hasPrefix("cat"), nearest: c.nearest, length: L)
+        cat: c.mode.hasPrefix("cat"), nearest: c.nearest, length: L, normStored: c.normStored)
     let D = w["D"]!.doubles()
     var y = [Double](repeating: 0, count: c.batch * C * H * L)
     for b in 0..<c.batch {
@@ -81,6 +84,8 @@ private func sgconvModelMatchesReference(_ c: SGConvCase) throws {
     let u = rng.tensor([c.batch, c.d, c.L])
     var w = sgconvKernelWeights(
         &rng, kernelChannels: c.bidirectional ? 2 * c.channels : c.channels, h: c.d, kernelDim: c.kernelDim, scales: c.scales)
+    // Before the first call the buffer holds its initial ones, [H, 1].
+    if !c.normStored { w["kernel_norm"] = try Tensor(shape: [c.d, 1], floats: [Float](repeating: 1, count: c.d)) }
     w["D"] = rng.tensor([c.channels, c.d])
     if !c.linear {
         w["output_linear.weight"] = rng.tensor([c.d, c.channels * c.d])
@@ -93,11 +98,14 @@ private func sgconvModelMatchesReference(_ c: SGConvCase) throws {
             "num_scales": .int(c.scales), "init_scale": .int(c.initScale), "bidirectional": .bool(c.bidirectional),
             "linear": .bool(c.linear), "mode": .string(c.mode),
             "interpolate": .string(c.nearest ? "nearest" : "linear (align_corners=False)"),
+            "kernel_norm_initialized": .bool(c.normStored), "transposed": .bool(c.transposed),
         ],
-        inputs: ["u": u], weights: w)
+        inputs: ["u": c.transposed ? u : kernelTransposed12(u)], weights: w)
     let ref = sgconvReference(u, w, c)
     // Same maths in f64, summed in another order: rounding only.
-    #expect(out["out"]!.shape == [c.batch, c.linear ? c.channels * c.d : c.d, c.L])
-    #expect(kernelRelativeError(out["out"]!.doubles(), ref.y) < 1e-9)
+    let rows = c.linear ? c.channels * c.d : c.d
+    let y = c.transposed ? out["y"]! : kernelTransposed12(out["y"]!)
+    #expect(y.shape == [c.batch, rows, c.L])
+    #expect(kernelRelativeError(y.doubles(), ref.y) < 1e-9)
     #expect(kernelRelativeError(out["kernel"]!.doubles(), ref.kernel) < 1e-9)
 }

@@ -24,6 +24,8 @@ private let matrixCases: [MatrixCase] = [
     MatrixCase(mixer: "sgconv", batch: 2, width: 3, L: 10, seed: 49, parameters: ["kernel_dim": .int(3), "num_scales": .int(3)]),
     MatrixCase(mixer: "sgconv", batch: 1, width: 2, L: 8, seed: 50,
                parameters: ["kernel_dim": .int(2), "num_scales": .int(3), "channels": .int(2), "bidirectional": .bool(true)]),
+    MatrixCase(mixer: "sgconv", batch: 2, width: 2, L: 13, seed: 53,
+               parameters: ["kernel_dim": .int(2), "num_scales": .int(2), "kernel_norm_initialized": .bool(false)]),
     MatrixCase(mixer: "hyena_filter", batch: 2, width: 3, L: 8, seed: 51,
                parameters: ["l_max": .int(12), "order": .int(2), "filter_order": .int(6), "emb_dim": .int(3)]),
     MatrixCase(mixer: "hyena_filter", batch: 1, width: 2, L: 5, seed: 52,
@@ -77,9 +79,12 @@ private func toeplitzMatrixModelMatchesReference(_ c: MatrixCase) throws {
         let C = int(p, "channels", 1), bidirectional = p["bidirectional"] == .bool(true)
         let kd = int(p, "kernel_dim", 64), S = int(p, "num_scales", 1)
         let kc = bidirectional ? 2 * C : C
+        let stored = p["kernel_norm_initialized"] != .bool(false)
         w = sgconvKernelWeights(&rng, kernelChannels: kc, h: W, kernelDim: kd, scales: S)
         w["D"] = rng.tensor([C, W])
-        let k = referenceSGConvKernel(w, channels: kc, h: W, kernelDim: kd, scales: S, initScale: 0, cat: true, nearest: false, length: L)
+        if !stored { w["kernel_norm"] = try Tensor(shape: [W, 1], floats: [Float](repeating: 1, count: W)) }
+        let k = referenceSGConvKernel(w, channels: kc, h: W, kernelDim: kd, scales: S, initScale: 0, cat: true, nearest: false,
+                                      length: L, normStored: stored)
         kernels = (0..<C).flatMap { ch in k[ch] }
         if bidirectional { reverse = (0..<C).flatMap { ch in k[C + ch] } }
         skips = w["D"]!.doubles()
