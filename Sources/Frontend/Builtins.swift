@@ -27,6 +27,7 @@ let builtinSignatures: [String: [String]] = {
     s["cast"] = ["x", "dtype"]
     s.merge(dataSignatures) { a, _ in a }
     s.merge(mixerSignatures) { a, _ in a }
+    s.merge(paramSignatures) { a, _ in a }
     return s
 }()
 
@@ -119,6 +120,7 @@ extension Lowering {
         let a = try bindArguments(f, args, at: loc)
         if let r = try lowerDataCall(f, a, at: loc) { return r }
         if let r = try lowerMixerCall(f, a, at: loc) { return r }
+        if let r = try lowerParamCall(f, a, at: loc) { return r }
         if let u = UnaryOp(rawValue: f) {
             return .tensor(try emit(.unary(u), [try tensorArg(a, "x")], at: loc))
         }
