@@ -22,26 +22,20 @@ extension Emitter {
 
     /// The C library function `name` (double) or `name`+"f" (float) of one argument.
     func libm(_ name: String, _ dtype: DType, _ x: LLVMValueRef) -> LLVMValueRef {
-        let t = type(dtype)
-        let symbol = dtype == .f32 ? name + "f" : name
-        var params: [LLVMTypeRef?] = [t]
-        let fnType = LLVMFunctionType(t, &params, 1, 0)!
-        let fn: LLVMValueRef
-        if let existing = LLVMGetNamedFunction(module, symbol) {
-            fn = existing
-        } else {
-            fn = LLVMAddFunction(module, symbol, fnType)!
-            addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
-        }
-        return buildCall(b, fnType, fn, [x])
+        libm(name, dtype, [x])
     }
 
     /// The C library function `name` (double) or `name`+"f" (float) of two arguments, such as `atan2`.
     func libm2(_ name: String, _ dtype: DType, _ x: LLVMValueRef, _ y: LLVMValueRef) -> LLVMValueRef {
+        libm(name, dtype, [x, y])
+    }
+
+    /// Declares (once) and calls the libm function of `args.count` arguments of `dtype`.
+    private func libm(_ name: String, _ dtype: DType, _ args: [LLVMValueRef]) -> LLVMValueRef {
         let t = type(dtype)
         let symbol = dtype == .f32 ? name + "f" : name
-        var params: [LLVMTypeRef?] = [t, t]
-        let fnType = LLVMFunctionType(t, &params, 2, 0)!
+        var params = [LLVMTypeRef?](repeating: t, count: args.count)
+        let fnType = LLVMFunctionType(t, &params, UInt32(args.count), 0)!
         let fn: LLVMValueRef
         if let existing = LLVMGetNamedFunction(module, symbol) {
             fn = existing
@@ -49,6 +43,6 @@ extension Emitter {
             fn = LLVMAddFunction(module, symbol, fnType)!
             addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         }
-        return buildCall(b, fnType, fn, [x, y])
+        return buildCall(b, fnType, fn, args)
     }
 }

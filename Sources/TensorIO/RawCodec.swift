@@ -10,16 +10,7 @@ import IR
 /// Conversions between raw little-endian element bytes and `Tensor.Storage`.
 enum RawCodec {
     /// The number of elements of `shape`, or nil if a dimension is negative or the product overflows.
-    static func elementCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for d in shape {
-            guard d >= 0 else { return nil }
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
-            guard !overflow else { return nil }
-            n = p
-        }
-        return n
-    }
+    static func elementCount(_ shape: [Int]) -> Int? { Tensor.elementCount(of: shape) }
 
     /// The byte size of `count` elements of `itemBits` bits each, or nil on overflow or a
     /// count whose bits do not fill whole bytes.

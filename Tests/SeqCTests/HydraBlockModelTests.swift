@@ -6,39 +6,10 @@ import Foundation
 import SeqC
 import Testing
 
-private let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("models/hydra_block.seq").path
 
-/// SplitMix64: a small seeded generator, so every run draws the same weights and inputs.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// n values uniform in [lo, hi), rounded to f32 (the model's storage type) so both sides see the same numbers.
-    mutating func values(_ n: Int, _ lo: Double = -1, _ hi: Double = 1) -> [Double] {
-        (0..<n).map { _ in Double(Float(lo + (hi - lo) * Double(next() >> 11) / 9_007_199_254_740_992)) }
-    }
-}
 
 private func f32(_ shape: [Int], _ v: [Double]) throws -> Tensor { try Tensor(shape: shape, floats: v.map { Float($0) }) }
 
-/// y = x Wᵀ + b for rows of x [n, in], W [out, in].
-private func linear(_ x: [Double], _ w: [Double], _ b: [Double]?, rows: Int, inDim: Int, outDim: Int) -> [Double] {
-    var y = [Double](repeating: 0, count: rows * outDim)
-    for r in 0..<rows {
-        for o in 0..<outDim {
-            var acc = b?[o] ?? 0
-            for i in 0..<inDim { acc += x[r * inDim + i] * w[o * inDim + i] }
-            y[r * outDim + o] = acc
-        }
-    }
-    return y
-}
 
 private func softplus(_ x: Double) -> Double { x > 20 ? x : log1p(exp(x)) }
 private func silu(_ x: Double) -> Double { x / (1 + exp(-x)) }
@@ -69,7 +40,7 @@ private let cases: [Case] = [
 private func hydraBlockModelMatchesReference(_ c: Case) throws {
     let di = c.expand * c.dModel, H = di / c.headdim, P = c.headdim, G = c.ngroups, N = c.dState, K = c.dConv, L = c.len
     let gn = G * N, convDim = di + 4 * gn, projDim = 2 * di + 4 * gn + 2 * H
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("hydra_block"))
     for (name, value) in [("d_model", c.dModel), ("expand", c.expand), ("headdim", c.headdim), ("ngroups", c.ngroups),
                           ("d_state", c.dState), ("d_conv", c.dConv), ("rmsnorm_group_size", c.groupSize)] {
         try model.setParameter(name, .int(value))
@@ -107,7 +78,7 @@ private func hydraBlockModelMatchesReference(_ c: Case) throws {
     var expected: [Double] = []
     for b in 0..<c.batch {
         let u = Array(x[(b * L * c.dModel)..<((b + 1) * L * c.dModel)])
-        let proj = linear(u, wIn, c.bias ? bIn : nil, rows: L, inDim: c.dModel, outDim: projDim)
+        let proj = referenceLinear(u, wIn, c.bias ? bIn : nil, rows: L, inDim: c.dModel, outDim: projDim)
         // "same" depthwise conv (a cross-correlation, K/2 zeros each side) and silu over the xBC channels.
         var xBC = [Double](repeating: 0, count: L * convDim)
         for ch in 0..<convDim {
@@ -173,7 +144,7 @@ private func hydraBlockModelMatchesReference(_ c: Case) throws {
                 }
             }
         }
-        expected += linear(normed, wOut, c.bias ? bOut : nil, rows: L, inDim: di, outDim: c.dModel)
+        expected += referenceLinear(normed, wOut, c.bias ? bOut : nil, rows: L, inDim: di, outDim: c.dModel)
     }
     // Both in double; only summation order differs (about 1e-15 of the output's scale).
     let y = out["y"]!.doubles()
@@ -183,7 +154,7 @@ private func hydraBlockModelMatchesReference(_ c: Case) throws {
 }
 
 @Test private func hydraWeightsFollowTheFlags() throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("hydra_block"))
     let plain = Set(try model.graph().params.map(\.name))
     #expect(plain == ["in_proj.weight", "conv1d.weight", "conv1d.bias", "dt_bias", "A_log", "D", "fc_D.weight", "norm.weight",
                       "out_proj.weight"])

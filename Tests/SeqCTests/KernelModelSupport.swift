@@ -4,40 +4,12 @@ import Foundation
 import SeqC
 import Testing
 
-/// SplitMix64, so every random test is reproducible from its seed.
-struct KernelTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+typealias KernelTestRandom = SplitMix
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
-    }
-
-    /// An f32 tensor of uniform values; the references read it back with `doubles()`, so both see the same numbers.
-    mutating func tensor(_ shape: [Int], _ lo: Double = -1, _ hi: Double = 1) -> Tensor {
-        try! Tensor(shape: shape, floats: (0..<shape.reduce(1, *)).map { _ in Float(uniform(lo, hi)) })
-    }
-}
-
-let kernelModelsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("models")
-
-/// Loads models/<family>.seq with the given parameters and runs it in f64 with the interpreter.
 func runKernelModel(
     _ family: String, _ parameters: [String: ParameterValue], inputs: [String: Tensor], weights: [String: Tensor]
 ) throws -> [String: Tensor] {
-    var model = try Model(contentsOf: kernelModelsDirectory.appendingPathComponent("\(family).seq").path)
-    for (name, value) in parameters { try model.setParameter(name, value) }
-    return try model.interpret(inputs: inputs, weights: weights, precision: .f64)
+    try runModel(family, parameters, inputs: inputs, weights: weights)
 }
 
 /// max |a − b| / max |b|: the error relative to the output's scale. Shapes must agree, so a count mismatch is ∞.

@@ -4,24 +4,7 @@ import Foundation
 import SeqC
 import Testing
 
-private let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("models/linear_attention.seq").path
 
-/// SplitMix64: a small seeded generator, so every run draws the same inputs.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// n values uniform in [lo, hi), rounded to f32 (the model's storage type) so both sides see the same numbers.
-    mutating func values(_ n: Int, _ lo: Double = -1, _ hi: Double = 1) -> [Double] {
-        (0..<n).map { _ in Double(Float(lo + (hi - lo) * Double(next() >> 11) / 9_007_199_254_740_992)) }
-    }
-}
 
 private func f32(_ shape: [Int], _ v: [Double]) throws -> Tensor { try Tensor(shape: shape, floats: v.map { Float($0) }) }
 
@@ -41,7 +24,7 @@ private let cases: [Case] = [
 
 @Test(arguments: cases)
 private func linearAttentionModelMatchesReference(_ c: Case) throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("linear_attention"))
     try model.setParameter("num_heads", .int(c.heads))
     try model.setParameter("dk", .int(c.dk))
     try model.setParameter("dv", .int(c.dv))
@@ -86,6 +69,6 @@ private func linearAttentionModelMatchesReference(_ c: Case) throws {
 }
 
 @Test private func linearAttentionRejectsOtherFeatureMaps() throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("linear_attention"))
     #expect(throws: SeqCError.self) { try model.setParameter("feature_map", .string("relu")) }
 }

@@ -6,24 +6,7 @@ import Foundation
 import SeqC
 import Testing
 
-private let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("models/long_conv.seq").path
 
-/// SplitMix64: a small seeded generator, so every run draws the same weights and inputs.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// n values uniform in [lo, hi), rounded to f32 (the model's storage type) so both sides see the same numbers.
-    mutating func values(_ n: Int, _ lo: Double = -1, _ hi: Double = 1) -> [Double] {
-        (0..<n).map { _ in Double(Float(lo + (hi - lo) * Double(next() >> 11) / 9_007_199_254_740_992)) }
-    }
-}
 
 private func f32(_ shape: [Int], _ v: [Double]) throws -> Tensor { try Tensor(shape: shape, floats: v.map { Float($0) }) }
 
@@ -70,7 +53,7 @@ private let cases: [Case] = [
 
 @Test(arguments: cases)
 private func longConvModelMatchesFFTReference(_ c: Case) throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("long_conv"))
     try model.setParameter("channels", .int(c.channels))
     try model.setParameter("kernel_len", .int(c.kernelLen))
     try model.setParameter("has_D", .bool(c.hasD))
@@ -102,7 +85,7 @@ private func longConvModelMatchesFFTReference(_ c: Case) throws {
 }
 
 @Test private func longConvWithoutDHasNoDWeight() throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("long_conv"))
     try model.setParameter("has_D", .bool(false))
     #expect(try model.graph().params.map(\.name) == ["kernel"])
 }

@@ -5,39 +5,10 @@ import Foundation
 import SeqC
 import Testing
 
-private let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("models/mha.seq").path
 
-/// SplitMix64: a small seeded generator, so every run draws the same weights and inputs.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// n values uniform in [lo, hi), rounded to f32 (the model's storage type) so both sides see the same numbers.
-    mutating func values(_ n: Int, _ lo: Double = -1, _ hi: Double = 1) -> [Double] {
-        (0..<n).map { _ in Double(Float(lo + (hi - lo) * Double(next() >> 11) / 9_007_199_254_740_992)) }
-    }
-}
 
 private func f32(_ shape: [Int], _ v: [Double]) throws -> Tensor { try Tensor(shape: shape, floats: v.map { Float($0) }) }
 
-/// y = x Wᵀ + b for rows of x [n, in], W [out, in].
-private func linear(_ x: [Double], _ w: [Double], _ b: [Double]?, rows: Int, inDim: Int, outDim: Int) -> [Double] {
-    var y = [Double](repeating: 0, count: rows * outDim)
-    for r in 0..<rows {
-        for o in 0..<outDim {
-            var acc = b?[o] ?? 0
-            for i in 0..<inDim { acc += x[r * inDim + i] * w[o * inDim + i] }
-            y[r * outDim + o] = acc
-        }
-    }
-    return y
-}
 
 private struct Case: CustomStringConvertible, Sendable {
     var batch: Int, len: Int, embed: Int, heads: Int, kvHeads: Int, headDim: Int, causal: Bool
@@ -56,7 +27,7 @@ private let cases: [Case] = [
 
 @Test(arguments: cases)
 private func mhaModelMatchesReference(_ c: Case) throws {
-    var model = try Model(contentsOf: modelPath)
+    var model = try Model(contentsOf: modelPath("mha"))
     try model.setParameter("embed_dim", .int(c.embed))
     try model.setParameter("num_heads", .int(c.heads))
     try model.setParameter("num_heads_kv", .int(c.kvHeads))
@@ -80,7 +51,7 @@ private func mhaModelMatchesReference(_ c: Case) throws {
     #expect(out["y"]!.shape == [c.batch, c.len, c.embed])
 
     let rows = c.batch * c.len
-    let qkv = linear(x, wIn, c.qkvBias ? bIn : nil, rows: rows, inDim: c.embed, outDim: qkvDim)
+    let qkv = referenceLinear(x, wIn, c.qkvBias ? bIn : nil, rows: rows, inDim: c.embed, outDim: qkvDim)
     // Row r of qkv: q at h·d + e, k at H·d + g·d + e, v at (H + G)·d + g·d + e.
     var context = [Double](repeating: 0, count: rows * H * d)
     for b in 0..<c.batch {
@@ -104,7 +75,7 @@ private func mhaModelMatchesReference(_ c: Case) throws {
             }
         }
     }
-    let expected = linear(context, wOut, c.outBias ? bOut : nil, rows: rows, inDim: H * d, outDim: c.embed)
+    let expected = referenceLinear(context, wOut, c.outBias ? bOut : nil, rows: rows, inDim: H * d, outDim: c.embed)
     // Both in double: only summation order differs, about 1e-15 of the output's scale.
     let y = out["y"]!.doubles()
     let scaleY = expected.map(abs).max()!

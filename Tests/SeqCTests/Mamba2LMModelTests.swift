@@ -15,38 +15,9 @@ private let cases: [(Mamba2MixerConfig, vocab: Int, layers: Int, tied: Bool, bat
 func mamba2LMModelMatchesReference(
     _ c: Mamba2MixerConfig, vocab: Int, layers: Int, tied: Bool, batch: Int, len: Int, seed: UInt64
 ) throws {
-    var rng = MambaKit.Random(seed: seed)
-    var w = MambaKit.Tensors()
-    w.add("backbone.embeddings.weight", [vocab, c.dModel], &rng)
-    for i in 0..<layers {
-        w.add("backbone.layers.\(i).norm.weight", [c.dModel], &rng, 0.5, 1.5)
-        c.addWeights(&w, prefix: "backbone.layers.\(i).mixer.", &rng)
-    }
-    w.add("backbone.norm_f.weight", [c.dModel], &rng, 0.5, 1.5)
-    if !tied { w.add("lm_head.weight", [vocab, c.dModel], &rng) }
-    let ids = (0..<(batch * len)).map { _ in Int32(rng.int(below: vocab)) }
-    let inputs = ["input_ids": try Tensor(shape: [batch, len], storage: .i32(ids))]
-
-    var params = c.parameters
-    params["vocab_size"] = .int(vocab)
-    params["n_layer"] = .int(layers)
-    params["tie_embeddings"] = .bool(tied)
-    let out = try MambaKit.run("mamba2_lm", params, inputs: inputs, weights: w.tensors)
-
-    let d = c.dModel, emb = w["backbone.embeddings.weight"]
-    var logits: [Double] = []
-    for b in 0..<batch {
-        var h: [Double] = []
-        for t in 0..<len { let id = Int(ids[b * len + t]); h += emb[(id * d)..<((id + 1) * d)] }
-        for i in 0..<layers {
-            let normed = MambaKit.rmsnorm(h, rows: len, d: d, w["backbone.layers.\(i).norm.weight"], eps: 1e-5)
-            let y = mamba2MixerReference(c, w, prefix: "backbone.layers.\(i).mixer.", x: normed, len: len).y
-            h = zip(h, y).map(+)
-        }
-        let hf = MambaKit.rmsnorm(h, rows: len, d: d, w["backbone.norm_f.weight"], eps: 1e-5)
-        logits += MambaKit.linear(hf, rows: len, tied ? emb : w["lm_head.weight"], nOut: vocab, nIn: d)
-    }
-    #expect(out["logits"]!.shape == [batch, len, vocab])
-    // f64 on both sides: agreement to rounding.
-    #expect(MambaKit.relativeError(out["logits"]!.values, logits) <= 1e-9)
+    try MambaKit.checkLM(
+        "mamba2_lm", dModel: c.dModel, parameters: c.parameters, vocab: vocab, layers: layers, tied: tied, batch: batch,
+        len: len, seed: seed,
+        addMixerWeights: { w, prefix, rng in c.addWeights(&w, prefix: prefix, &rng) },
+        mixer: { w, prefix, x in mamba2MixerReference(c, w, prefix: prefix, x: x, len: len).y })
 }

@@ -7,26 +7,7 @@ import SeqC
 import Testing
 
 enum MambaKit {
-    /// SplitMix64: every random test is reproducible from its seed.
-    struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in [lo, hi), rounded to f32 (the stored dtype of weights and inputs).
-        mutating func values(_ count: Int, _ lo: Double = -1, _ hi: Double = 1) -> [Double] {
-            (0..<count).map { _ in Double(Float(lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53))) }
-        }
-
-        mutating func int(below n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Random = SplitMix
 
     /// Named f32 tensors for the model, with the same values as doubles for the reference.
     struct Tensors {
@@ -116,5 +97,48 @@ enum MambaKit {
             }
         }
         return y
+    }
+
+    /// Builds random LM weights (HF names) and token ids, runs models/<family>.seq in f64 and checks the logits against
+    /// the reference LM around `mixer`: embedding → per layer h += mixer(rmsnorm(h)) → norm_f → tied or separate head.
+    static func checkLM(
+        _ family: String, dModel d: Int, parameters: [String: ParameterValue], vocab: Int, layers: Int, tied: Bool,
+        batch: Int, len: Int, seed: UInt64,
+        addMixerWeights: (inout Tensors, String, inout Random) -> Void,
+        mixer: (Tensors, String, [Double]) -> [Double]
+    ) throws {
+        var rng = Random(seed: seed)
+        var w = Tensors()
+        w.add("backbone.embeddings.weight", [vocab, d], &rng)
+        for i in 0..<layers {
+            w.add("backbone.layers.\(i).norm.weight", [d], &rng, 0.5, 1.5)
+            addMixerWeights(&w, "backbone.layers.\(i).mixer.", &rng)
+        }
+        w.add("backbone.norm_f.weight", [d], &rng, 0.5, 1.5)
+        if !tied { w.add("lm_head.weight", [vocab, d], &rng) }
+        let ids = (0..<(batch * len)).map { _ in Int32(rng.int(below: vocab)) }
+        let inputs = ["input_ids": try Tensor(shape: [batch, len], storage: .i32(ids))]
+
+        var params = parameters
+        params["vocab_size"] = .int(vocab)
+        params["n_layer"] = .int(layers)
+        params["tie_embeddings"] = .bool(tied)
+        let out = try run(family, params, inputs: inputs, weights: w.tensors)
+
+        let emb = w["backbone.embeddings.weight"]
+        var logits: [Double] = []
+        for b in 0..<batch {
+            var h: [Double] = []
+            for t in 0..<len { let id = Int(ids[b * len + t]); h += emb[(id * d)..<((id + 1) * d)] }
+            for i in 0..<layers {
+                let normed = rmsnorm(h, rows: len, d: d, w["backbone.layers.\(i).norm.weight"], eps: 1e-5)
+                h = zip(h, mixer(w, "backbone.layers.\(i).mixer.", normed)).map(+)
+            }
+            let hf = rmsnorm(h, rows: len, d: d, w["backbone.norm_f.weight"], eps: 1e-5)
+            logits += linear(hf, rows: len, tied ? emb : w["lm_head.weight"], nOut: vocab, nIn: d)
+        }
+        #expect(out["logits"]!.shape == [batch, len, vocab])
+        // f64 on both sides: agreement to rounding.
+        #expect(relativeError(out["logits"]!.values, logits) <= 1e-9)
     }
 }
