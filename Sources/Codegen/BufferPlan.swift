@@ -35,7 +35,7 @@ struct BufferPlan {
             for r in inst.results {
                 for d in r.type.shape {
                     switch d {
-                    case .symbol(let s) where !known.contains(s):
+                    case .symbol(let s) where !known.contains(s), .scaled(let s, _, _) where !known.contains(s):
                         throw CodegenError(
                             "value \(r) : \(r.type) uses symbol '\(s)', which no input binds; "
                                 + "params and other values may only use the inputs' symbols \(symbols)")

@@ -120,9 +120,14 @@ final class Emitter {
 
     /// The run-time size of a dim: a constant, or the symbol's value loaded from `dims`.
     func extent(_ d: Dim) -> Index {
+        let b_ = b
         switch d {
         case .known(let n): return index(n)
         case .symbol(let s): return Index(value: symbolValues[symbolIndex[s]!], known: nil)
+        case .scaled(let s, let a, let b):
+            let v = symbolValues[symbolIndex[s]!]
+            let scaled = LLVMBuildMul(b_, v, index(a).value, "")!
+            return Index(value: LLVMBuildAdd(b_, scaled, index(b).value, "")!, known: nil)
         }
     }
 

@@ -36,19 +36,21 @@ extension Emitter {
         }
     }
 
-    /// result[o, c_p + i, k] = x_p[o, i, k] where c_p is the sum of the earlier operands' (known) lengths.
+    /// result[o, c_p + i, k] = x_p[o, i, k] where c_p is the sum of the earlier operands' lengths (known or symbolic).
     func lowerConcat(axis: Int, _ out: Value, _ dst: LLVMValueRef, _ xs: [Value], _ srcs: [LLVMValueRef]) {
         let dt = out.type.dtype
         let total = extent(out.type.shape[axis])
         let inner = product(extents(Array(out.type.shape[(axis + 1)...])))
         partitionedAxisRows(out.type.shape, axis: axis) { o, lo, hi in
-            var c = 0
+            var c = index(0)
             for (x, src) in zip(xs, srcs) {
-                let len = x.type.shape[axis].knownValue!  // the type rule requires known lengths
-                let (a, e) = (smax(lo, index(c)), smin(hi, index(c + len)))
-                copyBlock(dt, count: mul(sub(e, a), inner), dst, mul(add(mul(o, total), a), inner), src,
-                          mul(add(mul(o, index(len)), sub(a, index(c))), inner))
-                c += len
+                let len = extent(x.type.shape[axis])
+                let end = add(c, len)
+                let (a, e) = (smax(lo, c), smin(hi, end))
+                // An empty run (e ≤ a) copies nothing: copyBlock takes a count of zero or less as nothing.
+                copyBlock(dt, count: mul(sub(smax(e, a), a), inner), dst, mul(add(mul(o, total), a), inner), src,
+                          mul(add(mul(o, len), sub(a, c)), inner))
+                c = end
             }
         }
     }

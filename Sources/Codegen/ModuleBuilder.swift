@@ -107,7 +107,7 @@ enum ModuleBuilder {
             e.lowerExpand(out, r[0], x[0], o[0])
         case .take(let axis):
             e.lowerTake(axis: axis, out, r[0], x[0], o[0], x[1], o[1])
-        case .mixer:
+        case .mixer, .rfft, .irfft:
             throw CodegenError.unsupported(inst.op.mnemonic)
         }
     }

@@ -21,6 +21,9 @@ let dataSignatures: [String: [String]] = [
     "layernorm": ["x", "weight?", "bias?", "eps?"],
     "gated_rmsnorm": ["x", "z", "weight", "eps?", "group_size?", "norm_before_gate?"],
     "conv1d": ["x", "weight", "bias?", "padding?"],
+    "pad": ["x", "axis", "before?", "after?"],
+    "rfft": ["x", "n?", "axis?"],
+    "irfft": ["re", "im", "n", "axis?"],
 ]
 
 extension Lowering {
@@ -183,6 +186,29 @@ extension Lowering {
 
         case "conv1d":
             return .tensor(try depthwiseConv1d(a, at: loc))
+
+        case "pad":
+            // Zeros before and after along an axis (its length may be symbolic: L becomes L + before + after).
+            let x = try tensorArg(a, "x")
+            let axis = try axisArg(a, "axis", rank: x.type.rank)
+            let before = a.has("before") ? try intArg(a, "before") : 0
+            let after = a.has("after") ? try intArg(a, "after") : 0
+            guard before >= 0, after >= 0, let length = x.type.shape[axis] + .known(before + after) else {
+                throw error("'pad' amounts must not be negative", at: loc)
+            }
+            return .tensor(try sliceOp(x, axis: axis, start: -before, length: length, at: loc))
+
+        case "rfft":
+            // (re, im) of the real DFT along the axis of x zero-padded to n (default: its length).
+            let x = try tensorArg(a, "x")
+            let axis = a.has("axis") ? try axisArg(a, "axis", rank: x.type.rank) : x.type.rank - 1
+            let n = a.has("n") ? try dim(a.values["n"]!) : x.type.shape[axis]
+            return .tuple(try emitMany(.rfft(axis: axis, n: n), [x], at: loc))
+
+        case "irfft":
+            let re = try tensorArg(a, "re"), im = try tensorArg(a, "im")
+            let axis = a.has("axis") ? try axisArg(a, "axis", rank: re.type.rank) : re.type.rank - 1
+            return .tensor(try emit(.irfft(axis: axis, n: try dim(a.values["n"]!)), [re, im], at: loc))
 
         default:
             return nil

@@ -321,20 +321,52 @@ struct Lowering {
         return false
     }
 
-    /// A dim: a non-negative integer expression over integer bindings, a block's dim variable, or a capitalised
-    /// symbol. Dims have their own namespace: only integer bindings count, so an input named `B` does not hide the
-    /// batch symbol `B`.
+    /// A dim: an integer expression over integer bindings, a block's dim variable, a capitalised symbol (`B`, `L`),
+    /// or an affine form of one symbol (`2 * L`, `L + K - 1`, `(L + 1) / 2` when exact). Dims have their own
+    /// namespace: only integer bindings count, so an input named `B` does not hide the batch symbol `B`.
     func dim(_ e: Expr) throws(Diagnostic) -> Dim {
-        if case .name(let n, let loc) = e, !isIntegerBinding(n) {
+        let d = try dimExpr(e)
+        if case .known(let n) = d, n < 0 { throw error("a dim must not be negative, got \(n)", at: e.location) }
+        return d
+    }
+
+    func dimExpr(_ e: Expr) throws(Diagnostic) -> Dim {
+        switch e {
+        case .name(let n, let loc) where !isIntegerBinding(n):
             if let d = dimAliases[n] { return d }
             guard n.first!.isUppercase, !n.contains(".") else {
                 throw error("unknown dim '\(n)'; a dim is an integer expression over model parameters, or a symbol written with a capital letter like B or L", at: loc)
             }
             return .symbol(n)
+        case .negate(let x, let loc):
+            let d = try dimExpr(x)
+            guard case .known(let k) = d else { throw error("cannot negate the symbolic dim \(d)", at: loc) }
+            return .known(-k)
+        case .binary(let op, let l, let r, let loc) where ["+", "-", "*", "/"].contains(op):
+            let a = try dimExpr(l), b = try dimExpr(r)
+            if case .known(let x) = a, case .known(let y) = b { return .known(try intArithmetic(op, x, y, at: loc)) }
+            switch op {
+            case "+":
+                guard let sum = a + b else { throw error("cannot add the dims \(a) and \(b): a dim may mention one symbol", at: loc) }
+                return sum
+            case "-":
+                guard case .known(let k) = b, let diff = a + .known(-k) else {
+                    throw error("cannot subtract the symbolic dim \(b); only a known size may be subtracted", at: loc)
+                }
+                return diff
+            case "*":
+                if case .known(let k) = a, k >= 0, let p = b.times(k) { return p }
+                if case .known(let k) = b, k >= 0, let p = a.times(k) { return p }
+                throw error("cannot multiply the dims \(a) and \(b): a dim is at most a known multiple of one symbol", at: loc)
+            default:
+                guard case .known(let k) = b, let q = a.divided(by: k) else {
+                    throw error("\(a) / \(b) is not an exact dim", at: loc)
+                }
+                return q
+            }
+        default:
+            return .known(try integer(e, what: "a dim"))
         }
-        let n = try integer(e, what: "a dim")
-        guard n >= 0 else { throw error("a dim must not be negative, got \(n)", at: e.location) }
-        return .known(n)
     }
 
     /// Evaluates a compile-time integer expression (integer bindings, + - * / % ceildiv min max, known block dims).

@@ -23,14 +23,19 @@ public func bindSymbols(
             switch d {
             case .known(let k):
                 guard k == n else { throw BindingError("\(kind) '\(name)': expected \(type), got \(got)") }
-            case .symbol(let s):
+            case .symbol(let s), .scaled(let s, _, _):
+                // n = scale·S + offset: S is solved from the first tensor that mentions it, then checked.
+                let (_, a, b) = d.affineParts
                 if let v = bindings[s] {
-                    guard v == n else {
-                        throw BindingError(
-                            "\(kind) '\(name)': dim \(s) is \(n) here but \(v) in \(firstSeen[s]!) (expected \(type), got \(got))")
+                    guard d.resolve(bindings) == n else {
+                        let said = d == .symbol(s) ? "\(v) in \(firstSeen[s]!)" : "\(s) is \(v) from \(firstSeen[s]!)"
+                        throw BindingError("\(kind) '\(name)': dim \(d) is \(n) here but \(said) (expected \(type), got \(got))")
                     }
                 } else {
-                    bindings[s] = n
+                    guard (n - b) >= 0, (n - b) % a == 0 else {
+                        throw BindingError("\(kind) '\(name)': dim \(d) cannot be \(n) (expected \(type), got \(got))")
+                    }
+                    bindings[s] = (n - b) / a
                     firstSeen[s] = "\(kind) '\(name)'"
                 }
             }
@@ -69,8 +74,8 @@ public func bindSymbols(
 public func checkValueSizes(_ f: Function, bindings: [String: Int], limitBytes: Int) throws(BindingError) {
     for inst in f.body {
         for v in inst.results {
-            guard let shape = v.type.resolve(bindings) else {
-                throw BindingError("\(v) : \(v.type) uses a dim that no input binds")
+            guard let shape = v.type.resolve(bindings), shape.allSatisfy({ $0 >= 0 }) else {
+                throw BindingError("\(v) : \(v.type) has a dim that no input binds, or one that is negative for these inputs")
             }
             guard let count = Tensor.elementCount(of: shape),
                 case let (bytes, overflow) = count.multipliedReportingOverflow(by: v.type.dtype.byteSize), !overflow,

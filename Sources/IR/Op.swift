@@ -150,6 +150,16 @@ public enum Op: Hashable, Sendable {
     /// `%21 = take %table, %ids {axis = 0} : f32[B, L, 64]`
     case take(axis: Int)
 
+    /// Real discrete Fourier transform along `axis` of x zero-padded (or cut) to length n:
+    /// X[k] = Σ_t x[t] e^{-2πi k t / n}, k = 0…n/2. Two results: the real and the imaginary parts.
+    /// `%22, %23 = rfft %x {axis = 2, n = 2*L} : f32[B, H, L+1], f32[B, H, L+1]`
+    case rfft(axis: Int, n: Dim)
+
+    /// Inverse of `rfft` (NumPy's irfft): operands re, im with n/2 + 1 bins along `axis`; result of length n,
+    /// x[t] = (1/n) Σ_k c_k Re(X[k] e^{2πi k t / n}) with c_k = 1 for k = 0 and k = n/2 (n even), else 2; the imaginary
+    /// parts of those self-conjugate bins are ignored. `%24 = irfft %re, %im {axis = 2, n = 2*L} : f32[B, H, 2*L]`
+    case irfft(axis: Int, n: Dim)
+
     /// A structured sequence mixer applied to x, or materialised as its dense matrix. See `MixerOp`.
     case mixer(MixerOp)
 
@@ -177,6 +187,8 @@ public enum Op: Hashable, Sendable {
         case .flip: return "flip"
         case .expand: return "expand"
         case .take: return "take"
+        case .rfft: return "rfft"
+        case .irfft: return "irfft"
         case .mixer(let m): return m.mnemonic
         }
     }
@@ -184,7 +196,7 @@ public enum Op: Hashable, Sendable {
     /// How many results the op produces.
     public var resultCount: Int {
         switch self {
-        case .scan: return 2
+        case .scan, .rfft: return 2
         case .mixer(.ssmScan): return 2
         default: return 1
         }

@@ -55,6 +55,7 @@ func attributes(of op: Op) -> [(String, String)] {
     case .iota(let axis), .concat(let axis), .flip(let axis), .take(let axis): return [("axis", String(axis))]
     case .slice(let axis, let start, let fromEnd):
         return [("axis", String(axis)), ("start", String(start)), ("from_end", String(fromEnd))]
+    case .rfft(let axis, let n), .irfft(let axis, let n): return [("axis", String(axis)), ("n", n.description)]
     case .mixer(let m):
         switch m {
         case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]

@@ -1,12 +1,39 @@
-/// One dimension of a tensor type: a known size, or a symbol (`B`, `L`) bound when the model runs.
+/// One dimension of a tensor type: a known size, a symbol (`B`, `L`) bound when the model runs, or an affine form
+/// `scale·S + offset` of one symbol (`2*L`, `L+1`, `L-3`), so paddings, concatenations along time and FFT sizes keep
+/// their symbolic length. Build affine dims with `Dim.affine(_:scale:offset:)`, which normalises `1·S + 0` to `.symbol`.
 public enum Dim: Hashable, Sendable, CustomStringConvertible {
     case known(Int)
     case symbol(String)
+    /// scale·symbol + offset, with scale ≥ 1 and (scale, offset) ≠ (1, 0).
+    case scaled(String, scale: Int, offset: Int)
+
+    /// `scale·symbol + offset`, normalised: `.symbol` for 1·S + 0, `.known` for scale 0; nil for a negative scale.
+    public static func affine(_ symbol: String, scale: Int, offset: Int) -> Dim? {
+        if scale < 0 { return nil }
+        if scale == 0 { return .known(offset) }
+        if scale == 1 && offset == 0 { return .symbol(symbol) }
+        return .scaled(symbol, scale: scale, offset: offset)
+    }
+
+    /// The dim as (symbol, scale, offset); a known size has no symbol and scale 0.
+    public var affineParts: (symbol: String?, scale: Int, offset: Int) {
+        switch self {
+        case .known(let n): return (nil, 0, n)
+        case .symbol(let s): return (s, 1, 0)
+        case .scaled(let s, let a, let b): return (s, a, b)
+        }
+    }
+
+    /// The symbol this dim depends on, if any.
+    public var symbol: String? { affineParts.symbol }
 
     public var description: String {
         switch self {
         case .known(let n): return String(n)
         case .symbol(let s): return s
+        case .scaled(let s, let a, let b):
+            let lead = a == 1 ? s : "\(a)*\(s)"
+            return b == 0 ? lead : b > 0 ? "\(lead)+\(b)" : "\(lead)\(b)"
         }
     }
 
@@ -15,12 +42,66 @@ public enum Dim: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The size of this dim under a binding of the symbols, or nil when a symbol is unbound.
+    /// The size of this dim under a binding of the symbols, or nil when a symbol is unbound or the size overflows.
     public func resolve(_ bindings: [String: Int]) -> Int? {
         switch self {
         case .known(let n): return n
         case .symbol(let s): return bindings[s]
+        case .scaled(let s, let a, let b):
+            guard let v = bindings[s] else { return nil }
+            let (p, o1) = v.multipliedReportingOverflow(by: a)
+            let (r, o2) = p.addingReportingOverflow(b)
+            return o1 || o2 ? nil : r
         }
+    }
+
+    /// The sum of two dims when it is expressible: known + known, or affine forms of at most one symbol.
+    public static func + (x: Dim, y: Dim) -> Dim? {
+        let (sx, ax, bx) = x.affineParts, (sy, ay, by) = y.affineParts
+        if let sx, let sy, sx != sy { return nil }
+        guard let symbol = sx ?? sy else { return .known(bx + by) }
+        return affine(symbol, scale: ax + ay, offset: bx + by)
+    }
+
+    /// The dim times a known factor (≥ 0).
+    public func times(_ k: Int) -> Dim? {
+        let (s, a, b) = affineParts
+        guard let s else { return .known(b * k) }
+        return Dim.affine(s, scale: a * k, offset: b * k)
+    }
+
+    /// The dim divided by a known divisor when every part divides exactly.
+    public func divided(by k: Int) -> Dim? {
+        guard k > 0 else { return nil }
+        let (s, a, b) = affineParts
+        guard a % k == 0, b % k == 0 else { return nil }
+        guard let s else { return .known(b / k) }
+        return Dim.affine(s, scale: a / k, offset: b / k)
+    }
+
+    /// Parses the text form: `16`, `L`, `2*L`, `L+1`, `3*L-2`.
+    public init?(text: String) {
+        if let n = Int(text) {
+            self = .known(n)
+            return
+        }
+        var rest = Substring(text)
+        var scale = 1
+        if let star = rest.firstIndex(of: "*") {
+            guard let a = Int(rest[..<star]), a >= 1 else { return nil }
+            scale = a
+            rest = rest[rest.index(after: star)...]
+        }
+        var offset = 0
+        if let sign = rest.dropFirst().firstIndex(where: { $0 == "+" || $0 == "-" }) {
+            guard let b = Int(rest[sign...]) else { return nil }
+            offset = b
+            rest = rest[..<sign]
+        }
+        guard let first = rest.first, first.isLetter || first == "_",
+            rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), let d = Dim.affine(String(rest), scale: scale, offset: offset)
+        else { return nil }
+        self = d
     }
 }
 
@@ -54,7 +135,7 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
     /// The symbols this type mentions, in order of first appearance.
     public var symbols: [String] {
         var seen: [String] = []
-        for case .symbol(let s) in shape where !seen.contains(s) { seen.append(s) }
+        for d in shape { if let s = d.symbol, !seen.contains(s) { seen.append(s) } }
         return seen
     }
 }
@@ -95,16 +176,14 @@ public func contiguousStrides(_ shape: [Int]) -> [Int] {
 /// Two shapes hold the same number of elements for every binding of their symbols:
 /// the products of their known dims match and they mention the same symbols equally often.
 public func sameElementCount(_ a: [Dim], _ b: [Dim]) -> Bool {
+    // Known dims multiply out; symbolic ones must match as factors.
     func split(_ s: [Dim]) -> (Int, [String]) {
         var product = 1
-        var syms: [String] = []
+        var factors: [String] = []
         for d in s {
-            switch d {
-            case .known(let n): product *= n
-            case .symbol(let x): syms.append(x)
-            }
+            if case .known(let n) = d { product *= n } else { factors.append(d.description) }
         }
-        return (product, syms.sorted())
+        return (product, factors.sorted())
     }
     let (pa, sa) = split(a)
     let (pb, sb) = split(b)

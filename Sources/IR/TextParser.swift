@@ -68,6 +68,18 @@ private struct IRTextParser {
         return s
     }
 
+    /// A dim as written in a type: `16`, `L`, `2*L+1`.
+    mutating func dimWord() throws -> String {
+        skipSpace()
+        var s = ""
+        while let c = peek, Self.isWordChar(c) || c == "*" {
+            s.unicodeScalars.append(c)
+            advance()
+        }
+        guard !s.isEmpty else { throw error("expected a dim") }
+        return s
+    }
+
     mutating func integer() throws -> Int {
         let w = try word()
         guard let n = Int(w) else { throw error("expected an integer, got '\(w)'") }
@@ -112,13 +124,10 @@ private struct IRTextParser {
         var dims: [Dim] = []
         if !accept("]") {
             repeat {
-                let w = try word()
-                if let n = Int(w) {
-                    guard n >= 0 else { throw error("negative dim \(n)") }
-                    dims.append(.known(n))
-                } else {
-                    dims.append(.symbol(w))
-                }
+                let w = try dimWord()
+                guard let d = Dim(text: w) else { throw error("malformed dim '\(w)'") }
+                if case .known(let n) = d, n < 0 { throw error("negative dim \(n)") }
+                dims.append(d)
             } while accept(",")
             try expect("]")
         }
@@ -181,7 +190,7 @@ private struct IRTextParser {
                     }
                     attrs[k] = items.joined(separator: ",")
                 } else {
-                    attrs[k] = try word()
+                    attrs[k] = try dimWord()
                 }
             } while accept(",")
             try expect("}")
@@ -244,6 +253,10 @@ private struct IRTextParser {
             return .permute(parts.map { $0! })
         case "scan": return .scan(axis: try intAttr("axis"), hasInit: operandCount == 3)
         case "select": return .select
+        case "rfft", "irfft":
+            guard let t = attrs["n"], let n = Dim(text: t) else { throw error("'\(m)' needs a dim attribute 'n'") }
+            let axis = try intAttr("axis")
+            return m == "rfft" ? .rfft(axis: axis, n: n) : .irfft(axis: axis, n: n)
         case "iota": return .iota(axis: try intAttr("axis"))
         case "concat": return .concat(axis: try intAttr("axis"))
         case "flip": return .flip(axis: try intAttr("axis"))

@@ -204,19 +204,19 @@ public func inferResultTypes(
         guard !operands.isEmpty else { throw TypeRuleError("'concat' needs at least one operand") }
         let first = operands[0]
         guard axis >= 0 && axis < first.rank else { throw TypeRuleError("axis \(axis) is out of range for \(first)") }
-        var total = 0
+        var total = Dim.known(0)
         for t in operands {
             try sameDType(first, t)
             guard t.rank == first.rank, (0..<t.rank).allSatisfy({ $0 == axis || t.shape[$0] == first.shape[$0] }) else {
                 throw TypeRuleError("'concat' along axis \(axis) needs equal other dims, got \(first) and \(t)")
             }
-            guard case .known(let n) = t.shape[axis] else {
-                throw TypeRuleError("'concat' needs known sizes along axis \(axis), got \(t)")
+            guard let sum = total + t.shape[axis] else {
+                throw TypeRuleError("'concat' along axis \(axis) cannot add \(total) and \(t.shape[axis]): a dim may mention one symbol")
             }
-            total += n
+            total = sum
         }
         var shape = first.shape
-        shape[axis] = .known(total)
+        shape[axis] = total
         return [TensorType(first.dtype, shape)]
 
     case .flip(let axis):
@@ -239,9 +239,37 @@ public func inferResultTypes(
         guard idx.dtype.isInteger else { throw TypeRuleError("'take' expects integer indices, got \(idx)") }
         return [TensorType(x.dtype, Array(x.shape[..<axis]) + idx.shape + Array(x.shape[(axis + 1)...]))]
 
+    case .rfft(let axis, let n):
+        try arity(1)
+        let x = operands[0]
+        try float(x, "its operand")
+        guard axis >= 0 && axis < x.rank else { throw TypeRuleError("axis \(axis) is out of range for \(x)") }
+        guard let bins = rfftBins(n) else {
+            throw TypeRuleError("'rfft' length \(n) must be known or an even multiple of one symbol (so n/2 + 1 is a dim)")
+        }
+        var shape = x.shape
+        shape[axis] = bins
+        return [TensorType(x.dtype, shape), TensorType(x.dtype, shape)]
+
+    case .irfft(let axis, let n):
+        try arity(2)
+        let (re, im) = (operands[0], operands[1])
+        try float(re, "the real part")
+        guard re == im else { throw TypeRuleError("'irfft' real and imaginary parts must have one type, got \(re) and \(im)") }
+        guard axis >= 0 && axis < re.rank else { throw TypeRuleError("axis \(axis) is out of range for \(re)") }
+        var shape = re.shape
+        shape[axis] = n
+        return [TensorType(re.dtype, shape)]
+
     case .mixer(let m):
         return try inferMixerTypes(m, operands, declared: declared)
     }
+}
+
+/// The number of bins of a real FFT of length n: n/2 + 1, when that is a dim.
+public func rfftBins(_ n: Dim) -> Dim? {
+    if case .known(let k) = n { return k >= 0 ? .known(k / 2 + 1) : nil }
+    return n.divided(by: 2).flatMap { $0 + .known(1) }
 }
 
 extension Op {

@@ -115,6 +115,12 @@ public struct Interpreter: Sendable {
             return [try evaluatePrimitive(inst, args, bindings: bindings)]
         case .mixer(let m):
             return try evaluateMixer(m, inst, args, bindings: bindings)
+        case .rfft(let axis, let n):
+            guard let length = n.resolve(bindings), length >= 0 else { throw BindingError("rfft length \(n) is not bound by the inputs") }
+            return rfft(args[0], axis: axis, n: length)
+        case .irfft(let axis, let n):
+            guard let length = n.resolve(bindings), length >= 0 else { throw BindingError("irfft length \(n) is not bound by the inputs") }
+            return [irfft(args[0], args[1], axis: axis, n: length)]
         case .cast:
             let to = inst.result.type.dtype
             let from = inst.operands[0].type.dtype

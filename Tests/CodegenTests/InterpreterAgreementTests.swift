@@ -182,3 +182,25 @@ func jitAgreesWithInterpreter(model: String, dtype: DType) throws {
         }
     }
 }
+
+/// Windows and joins along a symbolic axis (affine dims L + 3 and 2·L) compile and agree with the interpreter.
+@Test(arguments: [DType.f32, .f64])
+func affineDimsAgreeWithInterpreter(dtype: DType) throws {
+    let source = """
+        model M {
+          input x: DT[2, N, 3]
+          output padded = pad(x, axis: 1, before: 1, after: 2)
+          output doubled = concat([x, flip(x, 1) * 2], axis: 1)
+          output trimmed = slice(pad(x, axis: 1, before: 2), axis: 1, start: 1, length: N + 1)
+        }
+        """.replacingOccurrences(of: "DT", with: dtype.rawValue)
+    let f = try lowerModel(try parseModel(source, file: "affine.seq"))
+    #expect(f.outputs[1].value.type.shape[1] == .scaled("N", scale: 2, offset: 0))
+    let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 2))
+    for n in sizes {
+        let (inputs, params) = feeds(f, n: n, seed: UInt64(n))
+        let expected = try Interpreter().run(f, inputs: inputs, params: params)
+        let got = try compiled.run(inputs: inputs, params: params, threads: 2)
+        for o in f.outputs { agree(got[o.name]!, expected[o.name]!, "affine \(dtype) N=\(n) \(o.name)") }
+    }
+}
