@@ -126,19 +126,19 @@ static inline uint64_t splitmix64(uint64_t *s) {
 static inline float urand(uint64_t *s, float lo, float hi) {
     return lo + (hi - lo) * (float)((splitmix64(s) >> 40) * (1.0 / 16777216.0));
 }
-static float *falloc(size_t n) {
+static inline float *falloc(size_t n) {
     void *p = NULL;
     if (posix_memalign(&p, 64, n * sizeof(float) + 64)) { perror("posix_memalign"); exit(1); }
     memset(p, 0, n * sizeof(float));
     return (float *)p;
 }
-static float *frand(size_t n, uint64_t *s, float lo, float hi) {
+static inline float *frand(size_t n, uint64_t *s, float lo, float hi) {
     float *p = falloc(n);
     for (size_t i = 0; i < n; i++) p[i] = urand(s, lo, hi);
     return p;
 }
 /// Mamba's Δ-bias initialisation: softplus⁻¹ of a step log-uniform in [0.001, 0.1].
-static float *dt_bias_init(size_t n, uint64_t *s) {
+static inline float *dt_bias_init(size_t n, uint64_t *s) {
     float *p = falloc(n);
     for (size_t i = 0; i < n; i++) {
         float dt = expf(urand(s, logf(0.001f), logf(0.1f)));
@@ -178,7 +178,7 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 struct options { int threads[8]; int nthreads; int runs; int warmup; int json; };
-static struct options parse_options(int argc, char **argv) {
+static inline struct options parse_options(int argc, char **argv) {
     struct options o = {{1, 2}, 2, 5, 1, 0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) o.json = 1;
@@ -197,7 +197,7 @@ static struct options parse_options(int argc, char **argv) {
 typedef void (*run_fn)(void *ctx, int nthreads);
 
 /// Times run(ctx, t) at each thread count t (warm-up, then runs); prints the shared JSON line with --json.
-static void bench(const struct options *o, const char *workload, const char *impl, run_fn run, void *ctx) {
+static inline void bench(const struct options *o, const char *workload, const char *impl, run_fn run, void *ctx) {
     for (int k = 0; k < o->nthreads; k++) {
         int t = o->threads[k];
         for (int i = 0; i < o->warmup; i++) run(ctx, t);
@@ -221,7 +221,7 @@ static void bench(const struct options *o, const char *workload, const char *imp
 }
 
 /// max |got - want| / max |want|.
-static double rel_err(const float *got, const double *want, size_t n) {
+static inline double rel_err(const float *got, const double *want, size_t n) {
     double num = 0, den = 0;
     for (size_t i = 0; i < n; i++) {
         double e = fabs((double)got[i] - want[i]);
@@ -232,7 +232,7 @@ static double rel_err(const float *got, const double *want, size_t n) {
 }
 
 /// Exits non-zero (and prints an error line) when a kernel disagrees with its naive reference.
-static void check(const char *workload, const char *what, double err, double tol) {
+static inline void check(const char *workload, const char *what, double err, double tol) {
     fprintf(stderr, "%s: %s: max rel err %.2e (tolerance %.0e)\n", workload, what, err, tol);
     if (!(err <= tol)) {
         printf("{\"workload\":\"%s\",\"impl\":\"c\",\"threads\":0,\"error\":\"verification failed: %s rel err %.3e\"}\n",
