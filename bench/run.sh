@@ -3,7 +3,7 @@
 # the JAX peers and seqc at 1 and 2 threads, collects one JSON line per (workload, impl, threads) in
 # bench/out/results.jsonl and writes docs/PERFORMANCE.md from them.
 #
-#   bench/run.sh                       # RUNS=7 timed runs per entry (3 for the slow seqc-scanop form of W1)
+#   bench/run.sh                       # RUNS=9 timed runs per entry (5 for the slow seqc-scanop form of W1)
 #   RUNS=11 SLOW_RUNS=5 bench/run.sh   # more runs
 #   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
 #
@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${OUT:-$ROOT/bench/out}
-RUNS=${RUNS:-7}
-SLOW_RUNS=${SLOW_RUNS:-3}
+RUNS=${RUNS:-9}
+SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -49,7 +49,7 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
     echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
     echo "cores=$(nproc)"
     echo "isa=$(grep -o -w -E 'avx2|fma|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-    echo "gcc_march=$(gcc -march=native -Q --help=target 2>/dev/null | sed -n 's/^ *-march= *//p' | head -1)"
+    echo "gcc_march=$(gcc -march=native -Q --help=target 2>/dev/null | sed -n 's/^ *-march= *//p' | head -1 | tr -d '[:space:]')"
     echo "l1d=$(lscpu | sed -n 's/^L1d cache: *//p')"
     echo "l2=$(lscpu | sed -n 's/^L2 cache: *//p')"
     echo "l3=$(lscpu | sed -n 's/^L3 cache: *//p')"
@@ -80,6 +80,9 @@ fi
 log "seqc"
 "$BENCH" --workload W1 --threads "$THREADS" --runs "$SLOW_RUNS" --json >> "$RESULTS" || log "seqc-bench W1 failed"
 "$BENCH" --workload W3,W4,W5 --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "seqc-bench failed"
+# The roofline again at the end: the report takes the better of the two (the neighbours' load varies).
+log "roofline (again)"
+"$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/meta.env"
 echo "wall_s=$(( $(date +%s) - START ))" >> "$OUT/meta.env"

@@ -43,6 +43,18 @@ static void ssd_unit(const struct ssd *s, const struct ssd_dir *d, int h, int p0
         const int t = fw ? k : L - 1 - k;
         const size_t row = ((size_t)t * H + h) * SSD_P + p0;
         const float *Bt = d->B + (size_t)t * SSD_N, *Ct = d->C + (size_t)t * SSD_N;
+        const int tp = fw ? t + 4 : t - 4;   // software prefetch: the hardware prefetchers do poorly on these
+        if (tp >= 0 && tp < L) {             // strided streams (6 KB apart), worst when they run backwards
+            const size_t rp = ((size_t)tp * H + h) * SSD_P + p0;
+            _mm_prefetch((const char *)(s->x + rp), _MM_HINT_T0);
+            _mm_prefetch((const char *)(s->x + rp + 16), _MM_HINT_T0);
+            _mm_prefetch((const char *)(s->y + rp), _MM_HINT_T0);
+            _mm_prefetch((const char *)(s->y + rp + 16), _MM_HINT_T0);
+            for (int c = 0; c < SSD_N; c += 16) {
+                _mm_prefetch((const char *)(d->B + (size_t)tp * SSD_N + c), _MM_HINT_T0);
+                _mm_prefetch((const char *)(d->C + (size_t)tp * SSD_N + c), _MM_HINT_T0);
+            }
+        }
         const __m256 a = _mm256_set1_ps(as[t]), dt = _mm256_set1_ps(dts[t]);
         __m256 xd[PV], y[PV];
         for (int v = 0; v < PV; v++) {
