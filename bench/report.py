@@ -121,7 +121,8 @@ def main():
                 continue
             ratio = f"{r['median_ms'] / best_c:.2f}" if best_c else "—"
             p = peak.get(r["threads"])
-            roof = f"{FLOPS[wl][0] / (p * 1e9) * 1e3 / r['median_ms'] * 100:.0f}%" if p else "—"
+            pct = FLOPS[wl][0] / (p * 1e9) * 1e3 / r["median_ms"] * 100 if p else None
+            roof = "—" if pct is None else f"{pct:.0f}%" if pct >= 10 else f"{pct:.1f}%"
             comp = f"{r['compile_ms'] / 1e3:.2f} s" if "compile_ms" in r else "—"
             w(f"| {r['impl']} | {r['threads']} | {r['median_ms']:.1f} | {r['min_ms']:.1f}–{r['max_ms']:.1f} | "
               f"{r['runs']} | {ratio} | {roof} | {comp} |")
@@ -159,6 +160,8 @@ def main():
     w("  Zen 5 AVX-512 machine type and are not comparable in absolute terms (this host has half the vector width).")
     w("- The FLOP counts leave out the per-step elementwise work (softplus, the skip, the gate, the decay exps of")
     w("  W4/W5), which is small next to the state updates but not zero.")
+    w("- JAX is slower at 2 threads than at 1 here: its scans do not speed up on two cores (PERF-NOTES.md says the")
+    w("  same of the Zen 5 machine type), and its 2-thread runs share the cores with the neighbours' load.")
     w("- seqc's JIT has no lowering for the structured mixers yet (`ssm_scan`, `attention`): W1's mixer form, W3, W4 and")
     w("  W5 are reported as not timed. Their models check and run in the interpreter (W1's two forms agree there).")
     w("  The only seqc number is W1 through the plain `scan` primitive, which materializes [D, L, N] tensors")
