@@ -1,0 +1,302 @@
+// seqc-bench: times JIT-compiled workload models (Benchmarks/workloads/*.seq) at the sizes of docs/PERFORMANCE.md.
+//
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|all] [--threads 1,2]
+//       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
+//
+// For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
+// reference interpreter at a reduced length (a workload that fails the check is never timed), then time `run` at
+// the full size for each thread count: warm-up runs, then N timed runs; median, min and max. With --json, one
+// object per line on stdout, in the schema the peers share:
+//   {"workload","impl","threads","median_ms","min_ms","max_ms","runs"} (+ "compile_ms", "verify_rel_err"),
+// or {"workload","impl","threads","error"} when the model does not compile or does not verify.
+// The timed region is one `CompiledModel.run` call: it includes the API's copies of inputs and outputs.
+import Foundation
+import SeqC
+
+// MARK: - Options
+
+struct Options {
+    var workloads = ["W1", "W3", "W4", "W5"]
+    var threads = [1, 2]
+    var runs = 5
+    var warmup = 1
+    var json = false
+    var verifyLength = 64
+    var length = 2048
+    var workloadsDir: String = {
+        // Sources/seqc-bench/main.swift → Benchmarks/workloads
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("workloads").path
+    }()
+}
+
+func usage() -> Never {
+    FileHandle.standardError.write(Data("""
+    usage: seqc-bench [--workload W1|W3|W4|W5|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+                      [--verify-length L] [--length L] [--workloads DIR] [--json]
+
+    """.utf8))
+    exit(2)
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = CommandLine.arguments.dropFirst()
+    func value() -> String {
+        guard let v = args.popFirst() else { usage() }
+        return v
+    }
+    func ints(_ s: String) -> [Int] {
+        let v = s.split(separator: ",").compactMap { Int($0) }
+        if v.isEmpty || v.contains(where: { $0 < 1 }) { usage() }
+        return v
+    }
+    while let a = args.popFirst() {
+        switch a {
+        case "--workload", "-w":
+            let v = value()
+            o.workloads = v.lowercased() == "all" ? ["W1", "W3", "W4", "W5"] : v.uppercased().split(separator: ",").map(String.init)
+        case "--threads", "-t": o.threads = ints(value())
+        case "--runs", "-n": o.runs = ints(value())[0]
+        case "--warmup": o.warmup = Int(value()) ?? 1
+        case "--verify-length": o.verifyLength = ints(value())[0]
+        case "--length": o.length = ints(value())[0]
+        case "--workloads": o.workloadsDir = value()
+        case "--json": o.json = true
+        case "-h", "--help": usage()
+        default:
+            FileHandle.standardError.write(Data("seqc-bench: unknown argument \(a)\n".utf8))
+            usage()
+        }
+    }
+    return o
+}
+
+// MARK: - Seeded random tensors
+
+/// SplitMix64: a small, seedable generator, so every run times the same numbers.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func uniform(_ shape: [Int], _ lo: Float, _ hi: Float, _ rng: inout SplitMix64) -> Tensor {
+    let n = shape.reduce(1, *)
+    var a = [Float](repeating: 0, count: n)
+    for i in 0..<n { a[i] = Float.random(in: lo..<hi, using: &rng) }
+    return try! Tensor(shape: shape, floats: a)
+}
+
+/// Mamba's Δ-bias initialisation: softplus⁻¹ of a step log-uniform in [0.001, 0.1].
+func dtBias(_ n: Int, _ rng: inout SplitMix64) -> Tensor {
+    let a = (0..<n).map { _ -> Float in
+        let dt = exp(Float.random(in: log(Float(0.001))..<log(Float(0.1)), using: &rng))
+        return dt + log(-expm1(-dt))
+    }
+    return try! Tensor(shape: [n], floats: a)
+}
+
+// MARK: - Workloads
+
+struct Workload {
+    let id: String
+    let impl: String
+    let file: String
+    let title: String
+    let inputs: (_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor]
+    let weights: (_ rng: inout SplitMix64) -> [String: Tensor]
+}
+
+let W1Inputs: (Int, inout SplitMix64) -> [String: Tensor] = { L, rng in
+    let D = 1536, N = 16
+    return ["u": uniform([1, D, L], -1, 1, &rng), "delta": uniform([1, D, L], -0.5, 0.5, &rng),
+            "B": uniform([1, N, L], -1, 1, &rng), "C": uniform([1, N, L], -1, 1, &rng),
+            "z": uniform([1, D, L], -1, 1, &rng)]
+}
+let W1Weights: (inout SplitMix64) -> [String: Tensor] = { rng in
+    let D = 1536, N = 16
+    // A[d, n] = -(n + 1): Mamba's S4D-real initialisation.
+    let A = try! Tensor(shape: [D, N], floats: (0..<D * N).map { -Float($0 % N + 1) })
+    return ["A": A, "D": uniform([D], 0.5, 1.5, &rng), "delta_bias": dtBias(D, &rng)]
+}
+
+let H = 24, P = 64, NS = 128
+let ssdWeights: (inout SplitMix64) -> [String: Tensor] = { rng in
+    ["A": uniform([H], -16, -1, &rng), "D": uniform([H], 0.5, 1.5, &rng), "dt_bias": dtBias(H, &rng)]
+}
+
+let workloads: [Workload] = [
+    Workload(id: "W1", impl: "seqc", file: "w1_selective_scan.seq",
+             title: "Mamba selective scan D=1536 N=16 (semiseparable mixer)", inputs: W1Inputs, weights: W1Weights),
+    Workload(id: "W1", impl: "seqc-scanop", file: "w1_selective_scan_scanop.seq",
+             title: "Mamba selective scan D=1536 N=16 (plain scan primitive)", inputs: W1Inputs, weights: W1Weights),
+    Workload(id: "W3", impl: "seqc", file: "w3_attention.seq", title: "causal softmax attention 12 heads d=64",
+             inputs: { L, rng in
+                 ["q": uniform([1, L, 12, 64], -1, 1, &rng), "k": uniform([1, L, 12, 64], -1, 1, &rng),
+                  "v": uniform([1, L, 12, 64], -1, 1, &rng)]
+             }, weights: { _ in [:] }),
+    Workload(id: "W4", impl: "seqc", file: "w4_ssd.seq", title: "Mamba-2 SSD 24 heads P=64 N=128",
+             inputs: { L, rng in
+                 ["x": uniform([1, L, H, P], -1, 1, &rng), "dt": uniform([1, L, H], -0.5, 0.5, &rng),
+                  "B": uniform([1, L, 1, NS], -1, 1, &rng), "C": uniform([1, L, 1, NS], -1, 1, &rng)]
+             }, weights: ssdWeights),
+    Workload(id: "W5", impl: "seqc", file: "w5_hydra.seq", title: "Hydra bidirectional SSD (quasiseparable)",
+             inputs: { L, rng in
+                 ["x": uniform([1, L, H, P], -1, 1, &rng),
+                  "dt_fw": uniform([1, L, H], -0.5, 0.5, &rng), "dt_bw": uniform([1, L, H], -0.5, 0.5, &rng),
+                  "B_fw": uniform([1, L, 1, NS], -1, 1, &rng), "C_fw": uniform([1, L, 1, NS], -1, 1, &rng),
+                  "B_bw": uniform([1, L, 1, NS], -1, 1, &rng), "C_bw": uniform([1, L, 1, NS], -1, 1, &rng)]
+             }, weights: ssdWeights),
+]
+
+// MARK: - Measuring
+
+func milliseconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) * 1e3 + Double(c.attoseconds) * 1e-15
+}
+
+/// max |a - b| / max |b| over the float outputs both have.
+func relativeError(_ got: [String: Tensor], _ want: [String: Tensor]) -> Double {
+    var num = 0.0, den = 0.0
+    for (name, w) in want {
+        guard let g = got[name] else { return .infinity }
+        let a = g.doubles(), b = w.doubles()
+        guard a.count == b.count else { return .infinity }
+        for i in 0..<a.count {
+            let e = abs(a[i] - b[i])
+            if !(e <= num) { num = e.isNaN ? .infinity : max(num, e) }
+            den = max(den, abs(b[i]))
+        }
+    }
+    return den > 0 ? num / den : num
+}
+
+func allFinite(_ outputs: [String: Tensor]) -> Bool {
+    outputs.values.allSatisfy { $0.floats().allSatisfy(\.isFinite) }
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        default:
+            if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+        }
+    }
+    return out + "\""
+}
+
+func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+
+let options = parseOptions()
+/// Progress and human-readable results: stderr with --json (stdout carries only the JSON lines), else stdout.
+func note(_ s: String) {
+    if options.json { FileHandle.standardError.write(Data((s + "\n").utf8)) } else { print(s); fflush(nil) }
+}
+
+func emit(_ w: Workload, threads: Int, fields: [(String, String)]) {
+    let head = [("workload", jsonString(w.id)), ("impl", jsonString(w.impl)), ("threads", "\(threads)")]
+    let line = "{" + (head + fields).map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    if options.json { print(line); fflush(nil) }
+}
+
+func emitError(_ w: Workload, _ message: String) {
+    note("  \(w.id) \(w.impl): \(message)")
+    for t in options.threads { emit(w, threads: t, fields: [("error", jsonString(message))]) }
+}
+
+/// Interpreter outputs of each workload's first form, to hold a second form of the same workload to them.
+var interpreted: [String: [String: Tensor]] = [:]
+
+for id in options.workloads {
+    let selected = workloads.filter { $0.id == id }
+    if selected.isEmpty { note("seqc-bench: unknown workload \(id)"); exit(2) }
+    for w in selected {
+        note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(options.length)")
+        let path = (options.workloadsDir as NSString).appendingPathComponent(w.file)
+        let model: Model
+        do { model = try Model(contentsOf: path) } catch { emitError(w, "model: \(error.message)"); continue }
+
+        var rng = SplitMix64(seed: 0x5EC0)  // the same seed for every workload and run
+        let weights = w.weights(&rng)
+
+        // The reference: the interpreter (f64) at a reduced length. It runs first, so a model that the JIT cannot
+        // compile yet is still checked, and (for a workload written two ways) compared with the other form.
+        var small = SplitMix64(seed: 7)
+        let smallInputs = w.inputs(options.verifyLength, &small)
+        let want: [String: Tensor]
+        do {
+            want = try model.interpret(inputs: smallInputs, weights: weights, precision: .f64)
+        } catch { emitError(w, "interpreter: \(error.message)"); continue }
+        if let other = interpreted[w.id] {
+            let e = relativeError(want.filter { other.keys.contains($0.key) }, other.filter { want.keys.contains($0.key) })
+            note("  interpreter: same outputs as the workload's other form, max rel err \(String(format: "%.2e", e))")
+            guard e < 1e-9 else { emitError(w, "the two forms of \(w.id) disagree in the interpreter: \(e)"); continue }
+        } else {
+            interpreted[w.id] = want
+        }
+
+        // Compile once.
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let compiled: CompiledModel
+        do { compiled = try model.compile(optLevel: 3) } catch { emitError(w, error.message); continue }
+        let compileMs = milliseconds(clock.now - t0)
+        note("  compiled in \(fmt(compileMs)) ms")
+
+        // Check the JIT against the interpreter before timing anything.
+        let relErr: Double
+        do {
+            let got = try compiled.run(inputs: smallInputs, weights: weights)
+            relErr = relativeError(got, want)
+        } catch { emitError(w, "verification: \(error.message)"); continue }
+        note("  JIT vs interpreter (f64) at L=\(options.verifyLength): max rel err \(String(format: "%.2e", relErr))")
+        guard relErr < 1e-3 else {
+            emitError(w, "verification failed at L=\(options.verifyLength): max rel err \(relErr)")
+            continue
+        }
+
+        // Time the full size.
+        let inputs = w.inputs(options.length, &rng)
+        for t in options.threads {
+            compiled.threads = t
+            do {
+                for i in 0..<max(options.warmup, 1) {
+                    let out = try compiled.run(inputs: inputs, weights: weights)
+                    if i == 0, !allFinite(out) { throw SeqCError("non-finite output at full size") }
+                }
+                var times: [Double] = []
+                for _ in 0..<options.runs {
+                    let s = clock.now
+                    _ = try compiled.run(inputs: inputs, weights: weights)
+                    times.append(milliseconds(clock.now - s))
+                }
+                times.sort()
+                let n = times.count
+                let median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
+                note("  threads=\(t): median \(fmt(median)) ms (min \(fmt(times[0])), max \(fmt(times[n - 1])), \(n) runs)")
+                emit(w, threads: t, fields: [
+                    ("median_ms", fmt(median)), ("min_ms", fmt(times[0])), ("max_ms", fmt(times[n - 1])),
+                    ("runs", "\(n)"), ("compile_ms", fmt(compileMs)), ("verify_rel_err", String(format: "%.3e", relErr)),
+                ])
+            } catch let e as SeqCError {
+                note("  threads=\(t): \(e.message)")
+                emit(w, threads: t, fields: [("error", jsonString(e.message))])
+            } catch {
+                emit(w, threads: t, fields: [("error", jsonString("\(error)"))])
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+"""JAX (XLA CPU) peers for W1, W3, W4, W5: the formulations a JAX user writes.
+
+  W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
+  W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
+
+Each workload is verified at a small size against a float64 NumPy reference, then jitted once (compile time
+reported), warmed up, and timed with block_until_ready. One JSON line per workload on stdout, the schema shared
+with seqc-bench and the C peers. The thread count is the process's: bench/run.sh runs this under `taskset -c 0`
+with XLA's intra-op threading off for 1 thread, and on both cores for 2; --threads only labels the output.
+
+  python3 bench/peers/jax_peers.py --threads 1 --runs 5 [--workload W1,W3,W4,W5]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+jax.config.update("jax_enable_x64", False)
+
+H, P, N = 24, 64, 128
+
+
+def softplus(x):
+    return jnp.where(x > 20, x, jnp.log1p(jnp.exp(x)))
+
+
+def np_softplus(x):
+    return np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
+
+
+def dt_bias(rng, n):
+    dt = np.exp(rng.uniform(np.log(1e-3), np.log(1e-1), n))
+    return (dt + np.log(-np.expm1(-dt))).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W1: selective scan, layout (D, L) as selective_scan_ref (batch 1).
+
+def w1_data(rng, D, L, Ns=16):
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    A = -np.tile(np.arange(1, Ns + 1, dtype=np.float32), (D, 1))
+    return dict(u=f(D, L), delta=f(D, L, lo=-0.5, hi=0.5), B=f(Ns, L), C=f(Ns, L), z=f(D, L),
+                A=A, Dk=f(D, lo=0.5, hi=1.5), bias=dt_bias(rng, D))
+
+
+@jax.jit
+def w1_jax(u, delta, B, C, z, A, Dk, bias):
+    dt = softplus(delta + bias[:, None])                      # (D, L)
+    du = dt * u
+
+    def step(h, xs):                                          # h (D, N)
+        dt_t, du_t, b_t, c_t = xs                             # (D,), (D,), (N,), (N,)
+        h = jnp.exp(dt_t[:, None] * A) * h + du_t[:, None] * b_t[None, :]
+        return h, h @ c_t
+
+    h0 = jnp.zeros(A.shape, jnp.float32)
+    _, ys = lax.scan(step, h0, (dt.T, du.T, B.T, C.T))       # ys (L, D)
+    return (ys.T + Dk[:, None] * u) * (z * jax.nn.sigmoid(z))
+
+
+def w1_ref(d):
+    d = {k: v.astype(np.float64) for k, v in d.items()}
+    dt = np_softplus(d["delta"] + d["bias"][:, None])
+    Dn, L = dt.shape
+    h = np.zeros(d["A"].shape)
+    y = np.zeros((Dn, L))
+    for t in range(L):
+        h = np.exp(dt[:, t:t + 1] * d["A"]) * h + (dt[:, t] * d["u"][:, t])[:, None] * d["B"][None, :, t]
+        y[:, t] = h @ d["C"][:, t]
+    z = d["z"]
+    return (y + d["Dk"][:, None] * d["u"]) * (z / (1 + np.exp(-z)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W3: causal attention, q, k, v (L, 12, 64).
+
+def w3_data(rng, L):
+    f = lambda: rng.uniform(-1, 1, (L, 12, 64)).astype(np.float32)
+    return dict(q=f(), k=f(), v=f())
+
+
+@jax.jit
+def w3_jax(q, k, v):
+    L = q.shape[0]
+    s = jnp.einsum("ihd,jhd->hij", q, k) * (1.0 / 8.0)
+    s = jnp.where(jnp.tril(jnp.ones((L, L), bool))[None], s, -jnp.inf)
+    return jnp.einsum("hij,jhd->ihd", jax.nn.softmax(s, axis=-1), v)
+
+
+def w3_ref(d):
+    q, k, v = (d[n].astype(np.float64) for n in "qkv")
+    L = q.shape[0]
+    s = np.einsum("ihd,jhd->hij", q, k) / 8.0
+    s = np.where(np.tril(np.ones((L, L), bool))[None], s, -np.inf)
+    s = np.exp(s - s.max(-1, keepdims=True))
+    return np.einsum("hij,jhd->ihd", s / s.sum(-1, keepdims=True), v)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W4 / W5: SSD, x (L, H, P), dt (L, H), B, C (L, N).
+
+def ssd_data(rng, L, ndir):
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    d = dict(x=f(L, H, P), A=f(H, lo=-16, hi=-1), Dh=f(H, lo=0.5, hi=1.5), bias=dt_bias(rng, H))
+    for k in range(ndir):
+        d[f"dt{k}"], d[f"B{k}"], d[f"C{k}"] = f(L, H, lo=-0.5, hi=0.5), f(L, N), f(L, N)
+    return d
+
+
+def ssd_scan(x, dt, A, B, C, reverse=False):
+    """y_t = C_t · h_t, h_t = exp(Δ_t A) h_{t-1} + Δ_t x_t ⊗ B_t; state (H, P, N)."""
+    a = jnp.exp(dt * A)                                       # (L, H)
+
+    def step(h, xs):
+        a_t, dt_t, x_t, b_t, c_t = xs
+        h = a_t[:, None, None] * h + (dt_t[:, None] * x_t)[:, :, None] * b_t[None, None, :]
+        return h, h @ c_t
+
+    _, ys = lax.scan(step, jnp.zeros((H, P, N), jnp.float32), (a, dt, x, B, C), reverse=reverse)
+    return ys                                                 # (L, H, P)
+
+
+@jax.jit
+def w4_jax(x, dt0, B0, C0, A, Dh, bias):
+    dt = softplus(dt0 + bias)
+    return ssd_scan(x, dt, A, B0, C0) + Dh[:, None] * x
+
+
+@jax.jit
+def w5_jax(x, dt0, B0, C0, dt1, B1, C1, A, Dh, bias):
+    yf = ssd_scan(x, softplus(dt0 + bias), A, B0, C0)
+    yb = ssd_scan(x, softplus(dt1 + bias), A, B1, C1, reverse=True)
+    zero = jnp.zeros_like(x[:1])
+    # Hydra's shifts: the forward output at t is the scan's at t-1, the backward one at t is the scan's at t+1.
+    return jnp.concatenate([zero, yf[:-1]]) + jnp.concatenate([yb[1:], zero]) + Dh[:, None] * x
+
+
+def ssd_ref(d, ndir):
+    d = {k: v.astype(np.float64) for k, v in d.items()}
+    x = d["x"]
+    L = x.shape[0]
+    out = d["Dh"][:, None] * x
+    for k in range(ndir):
+        dt = np_softplus(d[f"dt{k}"] + d["bias"])
+        h = np.zeros((H, P, N))
+        ys = np.zeros_like(x)
+        for t in (range(L) if k == 0 else range(L - 1, -1, -1)):
+            h = np.exp(dt[t] * d["A"])[:, None, None] * h + (dt[t][:, None] * x[t])[:, :, None] * d[f"B{k}"][t]
+            ys[t] = h @ d[f"C{k}"][t]
+        if ndir == 1:
+            out = out + ys
+        elif k == 0:
+            out[1:] += ys[:-1]                                # C_fw[t-1]·h_fw[t-1]
+        else:
+            out[:-1] += ys[1:]                                # C_bw[t+1]·h_bw[t+1]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+WORKLOADS = {
+    "W1": (lambda rng, L: w1_data(rng, 1536 if L > 100 else 64, L), w1_jax, w1_ref,
+           lambda d: (d["u"], d["delta"], d["B"], d["C"], d["z"], d["A"], d["Dk"], d["bias"])),
+    "W3": (w3_data, w3_jax, w3_ref, lambda d: (d["q"], d["k"], d["v"])),
+    "W4": (lambda rng, L: ssd_data(rng, L, 1), w4_jax, lambda d: ssd_ref(d, 1),
+           lambda d: (d["x"], d["dt0"], d["B0"], d["C0"], d["A"], d["Dh"], d["bias"])),
+    "W5": (lambda rng, L: ssd_data(rng, L, 2), w5_jax, lambda d: ssd_ref(d, 2),
+           lambda d: (d["x"], d["dt0"], d["B0"], d["C0"], d["dt1"], d["B1"], d["C1"], d["A"], d["Dh"], d["bias"])),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workload", default="W1,W3,W4,W5")
+    ap.add_argument("--threads", type=int, default=0, help="label only: the process's affinity decides")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--length", type=int, default=2048)
+    args = ap.parse_args()
+    threads = args.threads or len(os.sched_getaffinity(0))
+    for wl in args.workload.upper().split(","):
+        make, fn, ref, argsof = WORKLOADS[wl]
+        small = make(np.random.default_rng(11), 48)
+        err = float(np.max(np.abs(np.asarray(fn(*argsof(small))) - ref(small))) / np.max(np.abs(ref(small))))
+        print(f"{wl} jax: L=48 max rel err vs float64 NumPy {err:.2e}", file=sys.stderr)
+        if not err < 1e-4:
+            print(json.dumps({"workload": wl, "impl": "jax", "threads": threads,
+                              "error": f"verification failed: rel err {err:.3e}"}), flush=True)
+            continue
+        d = make(np.random.default_rng(0x5EC0), args.length)
+        xs = [jnp.asarray(a) for a in argsof(d)]
+        t0 = time.perf_counter()
+        compiled = fn.lower(*xs).compile()
+        compile_ms = (time.perf_counter() - t0) * 1e3
+        compiled(*xs).block_until_ready()
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            compiled(*xs).block_until_ready()
+            times.append((time.perf_counter() - t0) * 1e3)
+        times.sort()
+        med = float(np.median(times))
+        print(f"{wl} jax threads={threads}: median {med:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f}, "
+              f"{len(times)} runs; compile {compile_ms:.0f} ms)", file=sys.stderr)
+        print(json.dumps({"workload": wl, "impl": "jax", "threads": threads, "median_ms": round(med, 3),
+                          "min_ms": round(times[0], 3), "max_ms": round(times[-1], 3), "runs": len(times),
+                          "compile_ms": round(compile_ms, 1), "jax_version": jax.__version__}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

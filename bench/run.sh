@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# One command for seqc's benchmark: builds the C peers and seqc-bench, runs this machine's roofline, the C peers,
+# the JAX peers and seqc at 1 and 2 threads, collects one JSON line per (workload, impl, threads) in
+# bench/out/results.jsonl and writes docs/PERFORMANCE.md from them.
+#
+#   bench/run.sh                       # RUNS=9 timed runs per entry (5 for the slow seqc-scanop form of W1)
+#   RUNS=11 SLOW_RUNS=5 bench/run.sh   # more runs
+#   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
+#
+# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, Python 3 with NumPy and jax[cpu]; the last two
+# are installed here when missing (apt-get for gcc, pip for jax). No other network access.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${OUT:-$ROOT/bench/out}
+RUNS=${RUNS:-9}
+SLOW_RUNS=${SLOW_RUNS:-5}
+THREADS=${THREADS:-1,2}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+log() { echo "== $*" >&2; }
+START=$(date +%s)
+
+# --- dependencies -------------------------------------------------------------------------------------------------
+if ! command -v gcc >/dev/null 2>&1; then
+    log "installing gcc (apt)"
+    apt-get update -qq && apt-get install -y -qq gcc libc6-dev >&2
+fi
+if ! python3 -c 'import jax, numpy' 2>/dev/null; then
+    log "installing jax[cpu] (pip)"
+    python3 -m pip install --quiet "jax[cpu]" numpy >&2
+fi
+
+# --- build --------------------------------------------------------------------------------------------------------
+# -O3 -march=native (AVX2+FMA here) -ffp-contract=fast -fno-math-errno, no -ffast-math: the kernels are vectorized
+# with intrinsics, and the naive double-precision references they check themselves against stay IEEE.
+CFLAGS="-O3 -march=native -ffp-contract=fast -fno-math-errno -pthread"
+for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
+    gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lm
+done
+log "swift build -c release --package-path Benchmarks"
+swift build -c release --package-path Benchmarks >&2
+BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
+
+# --- machine ------------------------------------------------------------------------------------------------------
+{
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+    echo "cores=$(nproc)"
+    echo "isa=$(grep -o -w -E 'avx2|fma|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+    echo "gcc_march=$(gcc -march=native -Q --help=target 2>/dev/null | sed -n 's/^ *-march= *//p' | head -1 | tr -d '[:space:]')"
+    echo "l1d=$(lscpu | sed -n 's/^L1d cache: *//p')"
+    echo "l2=$(lscpu | sed -n 's/^L2 cache: *//p')"
+    echo "l3=$(lscpu | sed -n 's/^L3 cache: *//p')"
+    echo "mem=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+    echo "gcc=$(gcc --version | head -1)"
+    echo "swift=$(swift --version 2>&1 | head -1)"
+    echo "jax=$(python3 -c 'import jax; print(jax.__version__)')"
+    echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Benchmarks bench || echo ' (modified)')"
+    echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "runs=$RUNS"
+    echo "slow_runs=$SLOW_RUNS"
+} > "$OUT/meta.env"
+
+# --- runs ---------------------------------------------------------------------------------------------------------
+# A peer that fails its own check prints an error line and exits non-zero; the run goes on.
+log "roofline"
+"$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
+log "C peers"
+for p in w1_scan w3_attention w4_ssd w5_hydra; do
+    "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
+done
+log "JAX peers (1 thread: XLA intra-op threading off and pinned to one core; 2 threads: both cores)"
+XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+    taskset -c 0 python3 bench/peers/jax_peers.py --threads 1 --runs "$RUNS" >> "$RESULTS" || log "jax 1T failed"
+if [[ ",$THREADS," == *",2,"* ]]; then
+    taskset -c 0,1 python3 bench/peers/jax_peers.py --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
+fi
+log "seqc"
+"$BENCH" --workload W1 --threads "$THREADS" --runs "$SLOW_RUNS" --json >> "$RESULTS" || log "seqc-bench W1 failed"
+"$BENCH" --workload W3,W4,W5 --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "seqc-bench failed"
+# The roofline again at the end: the report takes the better of the two (the neighbours' load varies).
+log "roofline (again)"
+"$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
+
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/meta.env"
+echo "wall_s=$(( $(date +%s) - START ))" >> "$OUT/meta.env"
+log "results: $RESULTS ($(wc -l < "$RESULTS") lines)"
+
+if [[ -z "${NO_REPORT:-}" ]]; then
+    python3 bench/report.py "$RESULTS" "$OUT/meta.env" > docs/PERFORMANCE.md
+    log "wrote docs/PERFORMANCE.md"
+fi
