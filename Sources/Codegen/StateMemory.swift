@@ -12,8 +12,9 @@ import IR
 ///   dim is known and the arrays total at most `stackLimitBytes` — the common case, head and state dims are
 ///   weights' dims. Small arrays then often become registers at -O3;
 /// - otherwise in *scratch slots* (see BufferPlan): one buffer per array of shape partition + array, where
-///   iteration `it` owns slice `it`. Never more than one state per independent sequence (per batch × head),
-///   i.e. the size of a last-state result, never anything that grows with the sequence length.
+///   iteration `it` owns slice `it`. For the recurrences that is one state per independent sequence (batch ×
+///   head), the size of a last-state result, never anything that grows with the sequence length; ssm_matrix
+///   (a test-sized dense form, itself L²) keeps one decay vector per column.
 struct StateRequirement {
     let dtype: DType
     /// The kernel's partitioned dims (their flattening is the iteration index).
