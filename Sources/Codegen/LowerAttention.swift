@@ -11,14 +11,22 @@ extension Emitter {
         udiv(h, smax(udiv(heads, smax(kvHeads, index(1))), index(1)))
     }
 
-    /// out[b, i, h, :] = Σ_j softmax_j(scale · q_i·k_j) v_j over the visible keys (j ≤ i when causal), per query
-    /// row, the rows (b, h, i) partitioned. An online softmax over key tiles of `attentionKeyTile`: scores of one
-    /// tile in a stack array, a running max m and denominator l, and the output row itself as the accumulator
-    /// (rescaled by exp(m - m') whenever the max grows, divided by l at the end). Memory beyond the output:
-    /// the tile and a few scalars per thread — never an Lq×Lk buffer.
+    /// Query rows per block: the rows of one block share each key tile (loaded, and transposed, once).
+    static let attentionQueryBlock = 16
+
+    /// out[b, i, h, :] = Σ_j softmax_j(scale · q_i·k_j) v_j over the visible keys (j ≤ i when causal): flash style.
+    /// The partitioned extent is the query rows (b, h, i); a chunk walks its rows in blocks of up to
+    /// `attentionQueryBlock` consecutive rows of one (b, h), and each block walks the key tiles of
+    /// `attentionKeyTile` keys its rows can see. Per tile the keys are copied transposed into a stack tile
+    /// [d, tile] (when d is known and the tile fits the stack), so every row's scores accumulate over e with a
+    /// contiguous, vectorizable inner loop over the tile's keys. Per row: an online softmax with running max m and
+    /// denominator l, and the output row itself as the accumulator (rescaled by exp(m − m') per tile, divided by
+    /// l at the end). Memory beyond the output: the tiles and per-row scalars on the stack — never Lq×Lk.
     ///
-    /// Numerics: each score is the dot product in e order from 0 times `scale`, as in the interpreter; the
-    /// softmax sums differ from its exact two-pass form by the rescalings (a few ulps of the output scale).
+    /// Determinism: a row's operations — scores in e order from 0, times `scale`, tiles in key order — are the
+    /// same whichever block the row falls in (a tile a row cannot see yet leaves it unchanged: rescaling by
+    /// exp(0) = 1 and adding nothing), so results do not depend on the chunking. Against the interpreter the
+    /// softmax sums differ by the per-tile rescalings (a few ulps of the output scale).
     func lowerAttention(causal: Bool, scale: Double, _ out: Value, _ dst: LLVMValueRef, _ q: Value, _ pq: LLVMValueRef,
                         _ k: Value, _ pk: LLVMValueRef, _ pv: LLVMValueRef) {
         let dt = out.type.dtype
@@ -27,57 +35,92 @@ extension Emitter {
         let (lq, heads, d) = (qe[1], qe[2], qe[3])
         let (lk, kvHeads) = (ke[1], ke[2])
         let dv = extent(out.type.shape[3])
-        let tile = index(Self.attentionKeyTile)
-        let scores = entryAlloca(LLVMArrayType2(t, UInt64(Self.attentionKeyTile)))
-        let m = scalarSlot(dt), l = scalarSlot(dt)
+        let (bc, br) = (Self.attentionKeyTile, Self.attentionQueryBlock)
+        let tile = index(bc)
+        func array(_ n: Int) -> LLVMValueRef { entryAlloca(LLVMArrayType2(t, UInt64(n))) }
+        let scores = array(br * bc)
+        let rowMax = array(br), rowSum = array(br)
+        // The transposed key tile, when its size is known and small.
+        let transposed: LLVMValueRef? = d.known.flatMap { n in
+            n * bc * dt.byteSize <= StateRequirement.stackLimitBytes ? array(Swift.max(n, 1) * bc) : nil
+        }
         let scaleC = float(scale, dt)
-        partitionedLoop([q.type.shape[0], q.type.shape[2], q.type.shape[1]]) { it in
-            let i = urem(it, lq), bh = udiv(it, lq)
-            let bi = udiv(bh, heads), h = urem(bh, heads)
+        let (lo, hi) = partitionedRange([q.type.shape[0], q.type.shape[2], q.type.shape[1]])
+        // The (b, h) groups of Lq rows that meet lo..<hi (none when Lq = 0: then lo = hi = 0).
+        let lq1 = smax(lq, index(1))
+        forLoop(from: udiv(lo, lq1), to: udiv(add(hi, sub(lq1, index(1))), lq1)) { grp in
+            let bi = udiv(grp, heads), h = urem(grp, heads)
             let g = kvHead(h, heads: heads, kvHeads: kvHeads)
-            let qRow = mul(add(mul(add(mul(bi, lq), i), heads), h), d)
-            let oRow = mul(add(mul(add(mul(bi, lq), i), heads), h), dv)
-            let visible = causal ? smin(lk, add(i, index(1))) : lk
-            // Key j's rows of k and v: ((b·Lk + j)·G + g)·dim.
-            let kvBase = add(mul(bi, mul(lk, kvHeads)), g)
-            let kvStride = kvHeads
-            zeroBlock(dt, count: dv, dst, oRow)
-            m.set(float(-.infinity, dt))
-            l.set(zero(dt))
-            let tiles = udiv(add(visible, sub(tile, index(1))), tile)
-            forLoop(tiles) { tt in
-                let j0 = mul(tt, tile)
-                let count = smin(tile, sub(visible, j0))
-                // Scores, e outside so the tile's dot products advance together (each still sums in e order).
-                zeroBlock(dt, count: count, scores, index(0))
-                forLoop(d) { e in
-                    let qv = load(dt, pq, add(qRow, e))
-                    forLoop(count) { jj in
-                        let kRow = mul(add(kvBase, mul(add(j0, jj), kvStride)), d)
-                        accumulate(fmul(qv, load(dt, pk, add(kRow, e))), dt, scores, jj)
+            let kvBase = add(mul(bi, mul(lk, kvHeads)), g)  // key j's row: (kvBase + j·G)·dim
+            let first = smax(lo, mul(grp, lq))
+            let rows = sub(smin(hi, mul(add(grp, index(1)), lq)), first)
+            let iStart = sub(first, mul(grp, lq))
+            forLoop(udiv(add(rows, index(br - 1)), index(br))) { blk in
+                let i0 = add(iStart, mul(blk, index(br)))
+                let nb = smin(index(br), sub(rows, mul(blk, index(br))))
+                func qRow(_ rr: Index) -> Index { mul(add(mul(add(mul(bi, lq), add(i0, rr)), heads), h), d) }
+                func oRow(_ rr: Index) -> Index { mul(add(mul(add(mul(bi, lq), add(i0, rr)), heads), h), dv) }
+                func visible(_ rr: Index) -> Index { causal ? smin(lk, add(add(i0, rr), index(1))) : lk }
+                forLoop(nb) { rr in
+                    zeroBlock(dt, count: dv, dst, oRow(rr))
+                    store(float(-.infinity, dt), dt, rowMax, rr)
+                    store(zero(dt), dt, rowSum, rr)
+                }
+                let blockVisible = visible(sub(nb, index(1)))  // the last row sees the most
+                forLoop(udiv(add(blockVisible, sub(tile, index(1))), tile)) { tt in
+                    let j0 = mul(tt, tile)
+                    let count = smin(tile, sub(blockVisible, j0))
+                    func kRow(_ jj: Index) -> Index { mul(add(kvBase, mul(add(j0, jj), kvHeads)), d) }
+                    if let kt = transposed {
+                        forLoop(count) { jj in
+                            let row = kRow(jj)
+                            forLoop(d) { e in store(load(dt, pk, add(row, e)), dt, kt, add(mul(e, tile), jj)) }
+                        }
+                    }
+                    forLoop(nb) { rr in
+                        let n = clamp(sub(visible(rr), j0), count)
+                        let sRow = mul(rr, tile)
+                        let qr = qRow(rr), orow = oRow(rr)
+                        // Scores, e outside so the tile's dot products advance together (each sums in e order).
+                        zeroBlock(dt, count: n, scores, sRow)
+                        forLoop(d) { e in
+                            let qv = load(dt, pq, add(qr, e))
+                            forLoop(n) { jj in
+                                let kv = transposed.map { load(dt, $0, add(mul(e, tile), jj)) } ?? load(dt, pk, add(kRow(jj), e))
+                                accumulate(fmul(qv, kv), dt, scores, add(sRow, jj))
+                            }
+                        }
+                        let mOld = load(dt, rowMax, rr)
+                        let m = scalarSlot(dt)
+                        m.set(mOld)
+                        forLoop(n) { jj in
+                            let s = fmul(load(dt, scores, add(sRow, jj)), scaleC)
+                            store(s, dt, scores, add(sRow, jj))
+                            m.set(intrinsic("maxnum", [t], [m.get(), s]))
+                        }
+                        let mNew = m.get()
+                        store(mNew, dt, rowMax, rr)
+                        let alpha = intrinsic("exp", dt, fsub(mOld, mNew))
+                        let l = scalarSlot(dt)
+                        l.set(fmul(load(dt, rowSum, rr), alpha))
+                        forLoop(dv) { e in store(fmul(load(dt, dst, add(orow, e)), alpha), dt, dst, add(orow, e)) }
+                        forLoop(n) { jj in
+                            let pj = intrinsic("exp", dt, fsub(load(dt, scores, add(sRow, jj)), mNew))
+                            l.set(fadd(l.get(), pj))
+                            let vRow = mul(add(kvBase, mul(add(j0, jj), kvHeads)), dv)
+                            forLoop(dv) { e in accumulate(fmul(pj, load(dt, pv, add(vRow, e))), dt, dst, add(orow, e)) }
+                        }
+                        store(l.get(), dt, rowSum, rr)
                     }
                 }
-                let mOld = m.get()
-                forLoop(count) { jj in
-                    let s = fmul(load(dt, scores, jj), scaleC)
-                    store(s, dt, scores, jj)
-                    m.set(intrinsic("maxnum", [t], [m.get(), s]))
-                }
-                let mNew = m.get()
-                let alpha = intrinsic("exp", dt, fsub(mOld, mNew))
-                l.set(fmul(l.get(), alpha))
-                forLoop(dv) { e in store(fmul(load(dt, dst, add(oRow, e)), alpha), dt, dst, add(oRow, e)) }
-                forLoop(count) { jj in
-                    let pj = intrinsic("exp", dt, fsub(load(dt, scores, jj), mNew))
-                    l.set(fadd(l.get(), pj))
-                    let vRow = mul(add(kvBase, mul(add(j0, jj), kvStride)), dv)
-                    forLoop(dv) { e in accumulate(fmul(pj, load(dt, pv, add(vRow, e))), dt, dst, add(oRow, e)) }
+                forLoop(nb) { rr in
+                    // No visible key (Lk = 0): l = 0 and the row stays 0, as in the interpreter.
+                    let lv = load(dt, rowSum, rr)
+                    let den = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOEQ, lv, zero(dt), ""), float(1, dt), lv, "")!
+                    let orow = oRow(rr)
+                    forLoop(dv) { e in store(fdiv(load(dt, dst, add(orow, e)), den), dt, dst, add(orow, e)) }
                 }
             }
-            // No visible key (Lk = 0): the row stays 0, as in the interpreter.
-            let lv = l.get()
-            let den = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOEQ, lv, zero(dt), ""), float(1, dt), lv, "")!
-            forLoop(dv) { e in store(fdiv(load(dt, dst, add(oRow, e)), den), dt, dst, add(oRow, e)) }
         }
     }
 

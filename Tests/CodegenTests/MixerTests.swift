@@ -154,6 +154,18 @@ let mixerModels: [MixerModel] = [
           output "w" = %18
         }
         """, symbols: { ["L": $0, "M": $0 / 2] }),
+    // A symbolic head dim: the kernel reads keys in place instead of through the transposed stack tile.
+    MixerModel(name: "attention_symbolic_dim", source: """
+        func @attention_symbolic_dim {
+          %0 = input "q" : DT[2, L, 3, D]
+          %1 = input "k" : DT[2, L, 3, D]
+          %2 = input "v" : DT[2, L, 3, 5]
+          %3 = attention %0, %1, %2 {causal = true, scale = 0.4} : DT[2, L, 3, 5]
+          %4 = attention %0, %1, %2 {causal = false, scale = 0.4} : DT[2, L, 3, 5]
+          output "causal" = %3
+          output "full" = %4
+        }
+        """, symbols: { ["L": $0, "D": 9] }),
     MixerModel(name: "linear_attention", source: """
         func @linear_attention {
           %0 = input "q" : DT[2, L, 3, 4]
@@ -349,6 +361,7 @@ func mixerTolerance(_ dt: DType) -> Double { dt == .f32 ? 2e-5 : 1e-12 }
               %32 = linear_attention %11, %12, %6 {causal = false, normalize = true, eps = 1e-6} : DT[2, L, 3, 32]
               %33 = linear_attention_matrix %11, %12 {causal = true, normalize = true, eps = 1e-6} : DT[2, 3, L, L]
               %34 = linear_attention %13, %13, %6 {causal = true, normalize = false, eps = 0} : DT[2, L, 3, 32]
+              %35 = attention %13, %14, %6 {causal = true, scale = 0.3} : DT[2, L, 3, 32]
               output "conv" = %20
               output "conv_bidir" = %21
               output "conv_m" = %22
@@ -364,6 +377,7 @@ func mixerTolerance(_ dt: DType) -> Double { dt == .f32 ? 2e-5 : 1e-12 }
               output "la_full" = %32
               output "la_m" = %33
               output "la_scratch" = %34
+              output "attn_symbolic_dim" = %35
             }
             """, dt)
         let c = try CompiledFunction(f, options: .init(optLevel: opt))
