@@ -6,6 +6,8 @@ import IR
 /// - `buffers[k]` points at the row-major elements of the k-th value *slot*. Slots are the instruction
 ///   results in body order (an instruction's results in their order), so slot k is the k-th value the
 ///   function defines. Element types: f32 `float`, f64 `double`, i32, i64, bool one byte (0/1).
+///   After the value slots come the *scratch* slots: working memory a kernel asks for when its per-iteration
+///   state does not fit on the stack (StateMemory.swift), uninitialised, of the types in `types`.
 /// - `dims[i]` is the `i64` size bound to `symbols[i]`, in `Function.symbols` order.
 ///
 /// Who provides each buffer is recorded in `sources`: inputs and params point at caller storage, a
@@ -18,12 +20,19 @@ struct BufferPlan {
         case alias(Int)
         /// A fresh allocation written by the value's kernel.
         case owned
+        /// A fresh allocation used as working memory by one kernel (no value lives there).
+        case scratch
     }
 
     let symbols: [String]
+    /// The values, one per value slot (the first `values.count` slots).
     let values: [Value]
+    /// Element type and shape of every slot, value slots then scratch slots.
+    let types: [TensorType]
     let sources: [Source]
     let slotOf: [Int: Int]
+    /// The scratch slots of each instruction (by body index) that has any, in its StateRequirement's order.
+    let scratchSlots: [Int: [Int]]
 
     init(_ function: Function) throws(CodegenError) {
         symbols = function.symbols
@@ -58,9 +67,21 @@ struct BufferPlan {
                 }
             }
         }
+        var types = values.map(\.type)
+        var scratchSlots: [Int: [Int]] = [:]
+        for (n, inst) in function.body.enumerated() {
+            guard let need = StateRequirement.of(inst) else { continue }
+            for t in need.scratchTypes {
+                scratchSlots[n, default: []].append(types.count)
+                types.append(t)
+                sources.append(.scratch)
+            }
+        }
         self.values = values
+        self.types = types
         self.sources = sources
         self.slotOf = slotOf
+        self.scratchSlots = scratchSlots
     }
 
     /// Instructions that need generated code (inputs, params and reshapes only bind buffers).

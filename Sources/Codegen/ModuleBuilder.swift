@@ -19,9 +19,12 @@ enum ModuleBuilder {
         var calls: [(fn: LLVMValueRef, type: LLVMTypeRef, info: KernelInfo)] = []
         for (n, inst) in function.body.enumerated() where BufferPlan.needsKernel(inst.op) {
             let values = inst.results + inst.operands
-            let slots = values.map { plan.slotOf[$0.id]! }
-            let (ptrs, fn) = e.beginKernel("k\(n)_\(inst.op.mnemonic)", pointerCount: values.count)
-            try lower(inst, e, results: Array(ptrs[..<inst.results.count]), operands: Array(ptrs[inst.results.count...]))
+            let scratch = plan.scratchSlots[n] ?? []
+            let slots = values.map { plan.slotOf[$0.id]! } + scratch
+            let (ptrs, fn) = e.beginKernel("k\(n)_\(inst.op.mnemonic)", pointerCount: slots.count)
+            let (nr, no) = (inst.results.count, inst.operands.count)
+            try lower(inst, e, results: Array(ptrs[..<nr]), operands: Array(ptrs[nr..<(nr + no)]),
+                      scratch: Array(ptrs[(nr + no)...]))
             let parallel = e.endKernel()
             calls.append((fn, LLVMGlobalGetValueType(fn), KernelInfo(symbol: "seqc_k\(n)", slots: slots, parallelDims: parallel)))
         }
@@ -63,8 +66,8 @@ enum ModuleBuilder {
     }
 
     /// Dispatches one instruction to its lowering.
-    private static func lower(_ inst: Instruction, _ e: Emitter, results r: [LLVMValueRef], operands o: [LLVMValueRef])
-        throws(CodegenError)
+    private static func lower(_ inst: Instruction, _ e: Emitter, results r: [LLVMValueRef], operands o: [LLVMValueRef],
+                              scratch: [LLVMValueRef]) throws(CodegenError)
     {
         let out = inst.results[0]
         let x = inst.operands
@@ -107,7 +110,9 @@ enum ModuleBuilder {
             e.lowerExpand(out, r[0], x[0], o[0])
         case .take(let axis):
             e.lowerTake(axis: axis, out, r[0], x[0], o[0], x[1], o[1])
-        case .mixer, .rfft, .irfft:
+        case .mixer(let m):
+            e.lowerMixer(m, inst, results: r, operands: o, scratch: scratch)
+        case .rfft, .irfft:
             throw CodegenError.unsupported(inst.op.mnemonic)
         }
     }

@@ -5,8 +5,9 @@ import IR
 /// shared buffers for reshapes, fresh allocations otherwise), runs the kernels in body order (each split
 /// into chunks over threads where Parallelism allows), copies outputs to tensors.
 enum Runtime {
-    /// The outputs, and how many chunks each kernel ran as (in kernel order; 1 = a single call).
-    typealias Result = (outputs: [String: Tensor], chunks: [Int])
+    /// The outputs, how many chunks each kernel ran as (in kernel order; 1 = a single call), and how many bytes
+    /// the run allocated for value and scratch slots (for tests: kernels allocate nothing themselves).
+    typealias Result = (outputs: [String: Tensor], chunks: [Int], allocatedBytes: Int)
 
     static func execute(
         _ kernels: [Kernel], _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding, threads: Int,
@@ -23,6 +24,7 @@ enum Runtime {
         }
         return try withRawPointers(external) { pinned in
             var owned: [UnsafeMutableRawPointer] = []
+            var allocatedBytes = 0
             defer { for p in owned { p.deallocate() } }
             var buffers: [UnsafeMutableRawPointer?] = []
             var nextExternal = 0
@@ -34,11 +36,12 @@ enum Runtime {
                     nextExternal += 1
                 case .alias(let s):
                     buffers.append(buffers[s])
-                case .owned:
+                case .owned, .scratch:
                     let count = binding.shapes[slot].reduce(1, *)
                     // Never zero bytes, so every slot has a valid non-null pointer.
-                    let p = UnsafeMutableRawPointer.allocate(
-                        byteCount: max(count * plan.values[slot].type.dtype.byteSize, 1), alignment: 64)
+                    let bytes = max(count * plan.types[slot].dtype.byteSize, 1)
+                    let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                    allocatedBytes += bytes
                     owned.append(p)
                     buffers.append(p)
                 }
@@ -52,7 +55,7 @@ enum Runtime {
                 let slot = plan.slotOf[o.value.id]!
                 results[o.name] = try tensor(o.value.type.dtype, binding.shapes[slot], buffers[slot]!)
             }
-            return (results, chunks)
+            return (results, chunks, allocatedBytes)
         }
     }
 

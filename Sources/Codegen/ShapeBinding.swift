@@ -32,12 +32,15 @@ struct ShapeBinding {
         self.sizes = sizes
         dims = plan.symbols.map { Int64(sizes[$0]!) }  // BufferPlan guarantees inputs bind every symbol
         var shapes: [[Int]] = []
-        for v in plan.values {
-            let shape = v.type.resolve(sizes)!
-            var bytes = v.type.dtype.byteSize
+        for (slot, t) in plan.types.enumerated() {
+            let shape = t.resolve(sizes)!
+            var bytes = t.dtype.byteSize
             for n in shape {
                 let (p, overflow) = bytes.multipliedReportingOverflow(by: n)
-                guard !overflow else { throw CodegenError("value \(v) : \(v.type) would be too large with shape \(shape)") }
+                guard !overflow else {
+                    let what = slot < plan.values.count ? "value \(plan.values[slot])" : "scratch slot \(slot)"
+                    throw CodegenError("\(what) : \(t) would be too large with shape \(shape)")
+                }
                 bytes = p
             }
             shapes.append(shape)

@@ -325,21 +325,4 @@ func indexTensor(_ dt: DType, _ shape: [Int], seed: UInt64, _ lo: Int, _ hi: Int
             }
         }
     }
-
-    @Test func mixersStayUnsupported() throws {
-        let f = try function("""
-            func @m {
-              %0 = input "k" : f32[4]
-              %1 = input "x" : f32[2, L]
-              %2 = toeplitz %0, %1 {causal = true} : f32[2, L]
-              output "y" = %2
-            }
-            """)
-        do {
-            _ = try CompiledFunction(f)
-            Issue.record("a mixer compiled")
-        } catch let e as CodegenError {
-            #expect(e.unsupportedOp == "toeplitz")
-        }
-    }
 }

@@ -21,7 +21,7 @@ import Testing
         var chunksByThreads: [Int: [(inst: Instruction, chunks: Int)]] = [:]
         let computing = c.function.body.filter { BufferPlan.needsKernel($0.op) }
         for t in threadCounts {
-            let (out, chunks) = try c.execute(inputs: inputs, params: params, threads: t)
+            let (out, chunks, _) = try c.execute(inputs: inputs, params: params, threads: t)
             if t == 1 {
                 // Correct once; every other thread count must then match it exactly.
                 expectMatchesReference(out, c.function, inputs: inputs, params: params, tol, note, sourceLocation: sourceLocation)
