@@ -17,11 +17,12 @@ public struct PassManager: Sendable {
 
     public init(_ passes: [Pass]) { self.passes = passes }
 
-    /// The graph pipeline for an optimization level: one readable list per level.
-    public static func pipeline(optLevel: Int) -> PassManager {
+    /// The graph pipeline for an optimization level: one readable list per level. `mixers` forces a mixer algorithm
+    /// (at -O0 too, so tests can compare the forms without other rewrites).
+    public static func pipeline(optLevel: Int, mixers: MixerAlgorithm = .auto) -> PassManager {
         switch optLevel {
-        case ...0: return PassManager([])
-        default: return PassManager([.cse, .dce])
+        case ...0: return PassManager(mixers == .auto ? [] : [.selectMixerAlgorithms(mixers), .dce])
+        default: return PassManager([.selectMixerAlgorithms(mixers), .cse, .dce])
         }
     }
 
@@ -52,5 +53,5 @@ public struct PassManager: Sendable {
 
 extension Pass {
     /// All passes by name, for `--passes` style selection and documentation.
-    public static let all: [Pass] = [.cse, .dce]
+    public static let all: [Pass] = [.selectMixerAlgorithms(.auto), .cse, .dce]
 }

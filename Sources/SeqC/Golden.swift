@@ -1,5 +1,6 @@
 import Foundation
 import IR
+import Passes
 import Interpreter
 
 // The conformance runner over case folders laid out like `shared/golden` (see its README):
@@ -76,6 +77,8 @@ public struct GoldenOptions: Sendable {
     public var interpret = false
     public var precision: InterpreterPrecision = .native
     public var optLevel = 2
+    /// How the mixers run (the interpreter too, when forced).
+    public var mixers: MixerAlgorithm = .auto
     /// Run only cases whose folder name contains this.
     public var filter: String?
     /// Write each produced output to `<saveOutputs>/<case>/<key>.npy`.
@@ -151,9 +154,9 @@ public func runGoldenCase(directory: URL, options: GoldenOptions) -> GoldenResul
         let weights = FileManager.default.fileExists(atPath: weightsPath) ? try TensorFiles.readSafetensors(weightsPath) : [:]
         let produced: [String: Tensor]
         if options.interpret {
-            produced = try model.interpret(inputs: inputs, weights: weights, precision: options.precision)
+            produced = try model.interpret(inputs: inputs, weights: weights, precision: options.precision, mixers: options.mixers)
         } else {
-            produced = try model.compile(optLevel: options.optLevel).run(inputs: inputs, weights: weights)
+            produced = try model.compile(optLevel: options.optLevel, mixers: options.mixers).run(inputs: inputs, weights: weights)
         }
         let outputNames = try model.graph().outputs.map(\.name)
         var byKey: [String: Tensor] = [:]

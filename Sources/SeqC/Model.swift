@@ -140,29 +140,34 @@ public struct Model: Sendable {
         _ = try graph()
     }
 
-    /// The Graph IR after the optimization pipeline of `optLevel`.
-    public func optimizedGraph(optLevel: Int = 2) throws(SeqCError) -> Function {
+    /// The Graph IR after the optimization pipeline of `optLevel`; `mixers` forces how the mixers run.
+    public func optimizedGraph(optLevel: Int = 2, mixers: MixerAlgorithm = .auto) throws(SeqCError) -> Function {
         let g = try graph()
-        return try wrapping { try PassManager.pipeline(optLevel: optLevel).run(g) }
+        return try wrapping { try PassManager.pipeline(optLevel: optLevel, mixers: mixers).run(g) }
     }
 
-    /// Runs the model with the reference interpreter.
+    /// Runs the model with the reference interpreter. With `mixers` other than `.auto`, the mixers are first rewritten
+    /// to that form (so the interpreter checks the dense forms too); otherwise the IR runs as lowered.
     public func interpret(
-        inputs: [String: Tensor], weights: [String: Tensor], precision: Interpreter.Precision = .native
+        inputs: [String: Tensor], weights: [String: Tensor], precision: Interpreter.Precision = .native,
+        mixers: MixerAlgorithm = .auto
     ) throws(SeqCError) -> [String: Tensor] {
-        let g = try graph()
+        let g = mixers == .auto ? try graph() : try optimizedGraph(optLevel: 0, mixers: mixers)
         return try wrapping { try Interpreter(precision: precision).run(g, inputs: inputs, params: weights) }
     }
 
     /// JIT-compiles the model for this machine.
-    public func compile(optLevel: Int = 2) throws(SeqCError) -> CompiledModel {
-        let g = try optimizedGraph(optLevel: optLevel)
+    public func compile(optLevel: Int = 2, mixers: MixerAlgorithm = .auto) throws(SeqCError) -> CompiledModel {
+        let g = try optimizedGraph(optLevel: optLevel, mixers: mixers)
         return try CompiledModel(function: g, optLevel: optLevel)
     }
 }
 
 /// The interpreter's precision: `.native` rounds to each value's dtype, `.f64` computes everything in double.
 public typealias InterpreterPrecision = Interpreter.Precision
+
+/// How the structured mixers run: chosen by the cost model, or forced to the direct or the dense form.
+public typealias MixerAlgorithm = Passes.MixerAlgorithm
 
 /// A model compiled to native code, ready to run many times.
 public final class CompiledModel: @unchecked Sendable {

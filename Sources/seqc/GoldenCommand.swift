@@ -25,6 +25,9 @@ struct Golden: ParsableCommand {
     @Option(help: ArgumentHelp("Where the <family>.seq models are (default: ./models, or the one beside the seqc build).", valueName: "DIR"))
     var models: String?
 
+    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    var mixers: String = "auto"
+
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
@@ -38,6 +41,7 @@ struct Golden: ParsableCommand {
             options.filter = filter
             options.saveOutputs = saveOutputs
             options.optLevel = optLevel
+            options.mixers = try mixerAlgorithm(mixers)
             let engine = interpret ? "interpreter" : "JIT -O\(optLevel)"
             print("golden cases in \(directory) (\(engine), models from \(modelsDir))")
             let results = try runGoldenSuite(directory: directory, options: options) { r in

@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
+    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    var mixers: String = "auto"
+
     @Option(help: ArgumentHelp("Worker threads for the JIT (default: the number of cores).", valueName: "N"))
     var threads: Int?
 
@@ -52,11 +55,11 @@ struct Run: ParsableCommand {
             var summary: [String] = []
             if interpret {
                 let start = clock.now
-                results = try model.interpret(inputs: feeds, weights: w)
+                results = try model.interpret(inputs: feeds, weights: w, mixers: try mixerAlgorithm(mixers))
                 summary.append("interpreted in \(format(clock.now - start))")
             } else {
                 var start = clock.now
-                let compiled = try model.compile(optLevel: optLevel)
+                let compiled = try model.compile(optLevel: optLevel, mixers: try mixerAlgorithm(mixers))
                 compiled.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
                 summary.append("compiled (-O\(optLevel)) in \(format(clock.now - start))")
                 start = clock.now

@@ -22,6 +22,14 @@ func fail(_ error: any Error) -> ExitCode {
     return ExitCode(1)
 }
 
+/// Parses `--mixers`.
+func mixerAlgorithm(_ text: String) throws(SeqCError) -> MixerAlgorithm {
+    guard let m = MixerAlgorithm(rawValue: text) else {
+        throw SeqCError("--mixers must be one of \(MixerAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+    }
+    return m
+}
+
 /// Options shared by commands that build a model: parameters and config.
 struct ModelOptions: ParsableArguments {
     @Argument(help: "The model file (.seq).")
@@ -73,6 +81,9 @@ struct Compile: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
     var optLevel: Int = 2
 
+    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    var mixers: String = "auto"
+
     @Flag(help: "Print source locations on Graph IR lines.")
     var locations = false
 
@@ -85,7 +96,7 @@ struct Compile: ParsableCommand {
                 throw SeqCError("--emit must be one of \(EmitStage.allCases.map(\.rawValue).joined(separator: ", ")), got '\(emit)'")
             }
             guard (0...3).contains(optLevel) else { throw SeqCError("-O must be 0, 1, 2 or 3, got \(optLevel)") }
-            let text = try options.load().emit(stage, optLevel: optLevel, locations: locations)
+            let text = try options.load().emit(stage, optLevel: optLevel, locations: locations, mixers: try mixerAlgorithm(mixers))
             if let path = output {
                 guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
                     throw SeqCError("\(path): cannot write the output file")

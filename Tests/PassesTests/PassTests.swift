@@ -73,7 +73,63 @@ import Testing
         """)
     var steps: [String] = []
     let out = try PassManager.pipeline(optLevel: 2).run(f) { steps.append("\($0.pass):\($0.changed)") }
-    #expect(steps == ["cse:true", "dce:false"])
+    #expect(steps == ["select-mixer-algorithms:false", "cse:true", "dce:false"])
     #expect(out.body.count == 2)
     #expect(try PassManager.pipeline(optLevel: 0).run(f) == f)
+}
+
+@Test func selectMixerAlgorithmsWritesTheDenseForm() throws {
+    let before = try parseFunction("""
+        func @f {
+          %0 = input "q" : f32[B, L, 4, 8]
+          %1 = input "k" : f32[B, L, 2, 8]
+          %2 = attention %0, %1, %1 {causal = true, scale = 0.5} : f32[B, L, 4, 8]
+          output "y" = %2
+        }
+
+        """)
+    let expected = """
+        func @f {
+          %0 = input "q" : f32[B, L, 4, 8]
+          %1 = input "k" : f32[B, L, 2, 8]
+          %3 = attention_matrix %0, %1 {causal = true, scale = 0.5} : f32[B, 4, L, L]
+          %4 = reshape %1 : f32[B, L, 2, 1, 8]
+          %5 = expand %4 : f32[B, L, 2, 2, 8]
+          %6 = reshape %5 : f32[B, L, 4, 8]
+          %7 = permute %6 {perm = [0, 2, 1, 3]} : f32[B, 4, L, 8]
+          %8 = matmul %3, %7 : f32[B, 4, L, 8]
+          %9 = permute %8 {perm = [0, 2, 1, 3]} : f32[B, L, 4, 8]
+          output "y" = %9
+        }
+
+        """
+    let dense = selectMixerAlgorithms(before, policy: .dense)
+    try verify(dense)
+    #expect(printFunction(dense) == expected)
+    // Symbolic L: the cost model keeps the direct form; `.direct` never rewrites.
+    #expect(selectMixerAlgorithms(before, policy: .auto) == before)
+    #expect(selectMixerAlgorithms(before, policy: .direct) == before)
+}
+
+@Test func costModelPicksDenseOnlyForShortKnownLengths() throws {
+    func scan(_ L: Int) throws -> Function {
+        try parseFunction("""
+            func @f {
+              %0 = input "a" : f32[B, \(L), 2, 4]
+              %1 = input "x" : f32[B, \(L), 2, 3]
+              %2, %3 = ssm_scan %0, %0, %0, %1 : f32[B, \(L), 2, 3], f32[B, 2, 3, 4]
+              output "y" = %2
+            }
+
+            """)
+    }
+    let short = selectMixerAlgorithms(try scan(8), policy: .auto)
+    #expect(short.body.contains { $0.op == .mixer(.ssmMatrix) })
+    #expect(!short.body.contains { $0.op == .mixer(.ssmScan(hasInit: false)) })
+    let long = try scan(1000)
+    #expect(selectMixerAlgorithms(long, policy: .auto) == long)
+    // A scan whose final state is an output keeps its direct form even when dense is forced.
+    var stateful = try scan(8)
+    stateful.outputs.append(Output(name: "state", value: stateful.body[2].results[1]))
+    #expect(selectMixerAlgorithms(stateful, policy: .dense) == stateful)
 }

@@ -124,3 +124,14 @@ func everyGoldenCaseIsReported() throws {
         }
     }
 }
+
+@Test(.enabled(if: hasGolden), arguments: [MixerAlgorithm.dense, .direct])
+func goldenCasesPassWithEachMixerAlgorithm(_ mixers: MixerAlgorithm) throws {
+    // The interpreter runs the rewritten IR, so this checks each mixer's dense and direct forms on every family.
+    var options = GoldenOptions(modelsDirectory: root.appendingPathComponent("models").path)
+    options.interpret = true
+    options.mixers = mixers
+    for r in try runGoldenSuite(directory: goldenDirectory.path, options: options) {
+        #expect(r.status == .passed || r.status == .skipped, "\(mixers) \(r.name): \(r.message ?? "")")
+    }
+}
