@@ -21,7 +21,7 @@ public struct PassManager: Sendable {
     public static func pipeline(optLevel: Int) -> PassManager {
         switch optLevel {
         case ...0: return PassManager([])
-        default: return PassManager([.cse, .dce])
+        default: return PassManager([.fuseSSMDecay, .cse, .dce])
         }
     }
 
@@ -52,5 +52,5 @@ public struct PassManager: Sendable {
 
 extension Pass {
     /// All passes by name, for `--passes` style selection and documentation.
-    public static let all: [Pass] = [.cse, .dce]
+    public static let all: [Pass] = [.fuseSSMDecay, .cse, .dce]
 }
