@@ -8,7 +8,8 @@ import IR
 /// checks ≤ 2 ulp). Gives 0 below the underflow limit (subnormal results rounded once), +inf above the overflow
 /// limit, NaN for NaN.
 ///
-/// Cody–Waite: n = round(x·log₂e) by the 1.5·2^m shift trick (no fptosi: its poison on NaN is avoided),
+/// Cody–Waite: n = round(x·log₂e) by the 1.5·2^m shift trick (no fptosi: its poison on NaN is avoided; the integer
+/// ops see NaN's bits and produce some scale, and NaN · scale is NaN),
 /// r = x − n·ln2 with ln2 split in two and fused multiply-adds, so |r| ≤ ln2/2 nearly exactly; exp(r) = 1 + r + r²·P(r)
 /// (f32: Cephes' degree-5 minimax P; f64: Taylor to r¹³); then 2ⁿ applied as 2^⌊n/2⌋ · 2^(n−⌊n/2⌋), two exact
 /// power-of-two factors built in the exponent bits, so subnormal results round once and no factor overflows.
@@ -25,8 +26,11 @@ extension Emitter {
         var xc = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOLT, x, lo, ""), lo, x, "")!
         xc = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOGT, xc, hi, ""), hi, xc, "")!
 
-        let shift = c(f32 ? 12582912 : 6755399441055744)  // 1.5·2^23, 1.5·2^52: adding rounds to an integer
-        let kf = fadd(fmul(xc, c(1.4426950408889634)), shift)
+        // n = round(x·log₂e) by adding a shift S = 1.5·2^m + 2·bias: the sum's ulp is 1, so it rounds to an integer, and
+        // its low bits hold k = n + 2·bias ≥ 0 (the clamp keeps n ≥ -150, resp. -1075).
+        let (bias, mantissa) = f32 ? (127, 23) : (1023, 52)
+        let shift = c((f32 ? 12582912 : 6755399441055744) + Double(2 * bias))
+        let kf = fma(xc, c(1.4426950408889634), shift)
         let n = fsub(kf, shift)
         let (ln2Hi, ln2Lo) = f32 ? (0.693147182464599609375, -1.904654323148236017e-09)
                                  : (6.93147180369123816490e-01, 1.90821492927058770002e-10)
@@ -39,14 +43,12 @@ extension Emitter {
         for k in coefficients.dropFirst() { p = fma(p, r, c(k)) }
         p = fadd(fma(p, fmul(r, r), r), c(1))
 
-        // n as an integer: the shifted sum's bits minus the shift's bits.
-        let ni = LLVMBuildSub(b, LLVMBuildBitCast(b, kf, it, ""), LLVMBuildBitCast(b, shift, it, ""), "")!
-        let n1 = LLVMBuildAShr(b, ni, ci(1), "")!
-        let n2 = LLVMBuildSub(b, ni, n1, "")!
-        let (bias, mantissa) = f32 ? (127, 23) : (1023, 52)
-        func pow2(_ k: LLVMValueRef) -> LLVMValueRef {
-            LLVMBuildBitCast(b, LLVMBuildShl(b, LLVMBuildAdd(b, k, ci(bias), "")!, ci(mantissa), "")!, ft, "")!
-        }
+        // 2ⁿ = 2^n1 · 2^n2 with n1 = ⌊n/2⌋, n2 = n − n1; their biased exponents are k >> 1 and k − (k >> 1). The shift's
+        // own bits sit above the exponent field's width, so shifting into place drops them.
+        let kBits = LLVMBuildBitCast(b, kf, it, "")!
+        let half = LLVMBuildLShr(b, kBits, ci(1), "")!
+        func pow2(_ e: LLVMValueRef) -> LLVMValueRef { LLVMBuildBitCast(b, LLVMBuildShl(b, e, ci(mantissa), "")!, ft, "")! }
+        let (n1, n2) = (half, LLVMBuildSub(b, kBits, half, "")!)
         return fmul(fmul(p, pow2(n1)), pow2(n2))
     }
 
