@@ -37,9 +37,9 @@ let package = Package(
         .testTarget(name: "IRTests", dependencies: ["IR"]),
         .testTarget(name: "TensorIOTests", dependencies: ["IR", "TensorIO"]),
         .testTarget(name: "FrontendTests", dependencies: ["IR", "Frontend"], exclude: ["Diagnostics"]),
-        .testTarget(name: "PassesTests", dependencies: ["IR", "Passes"]),
+        .testTarget(name: "PassesTests", dependencies: ["IR", "Passes", "Interpreter"]),
         .testTarget(name: "InterpreterTests", dependencies: ["IR", "Frontend", "Interpreter"]),
-        .testTarget(name: "CodegenTests", dependencies: ["IR", "Frontend", "Interpreter", "Codegen"]),
+        .testTarget(name: "CodegenTests", dependencies: ["IR", "Frontend", "Passes", "Interpreter", "Codegen"]),
         // Uses the library exactly as a client package would: `import SeqC`, nothing internal.
         .testTarget(name: "SeqCTests", dependencies: ["SeqC"]),
         // Runs the built `seqc` binary as a subprocess.

@@ -19,6 +19,8 @@ extension Emitter {
             lowerToeplitzMatrix(out, r[0], x[0], o[0], causal ? nil : o[1])
         case .ssmScan:
             lowerSSMScan(inst, r, o, scratch: scratch)
+        case .ssmScanExp:
+            lowerSSMScanExp(inst, r, o, scratch: scratch)
         case .ssmMatrix:
             lowerSSMMatrix(inst, r[0], o, scratch: scratch)
         case .attention(let causal, let scale):
@@ -118,23 +120,34 @@ extension Emitter {
 
     // MARK: semiseparable scan
 
-    /// h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t, y_t = h_t · c_t per (batch, head), the (batch, head) pairs partitioned.
+    /// ssm_scan: the recurrence below with a_t[n] loaded from the decay operand.
+    func lowerSSMScan(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
+        let dt = inst.results[0].type.dtype
+        let sa = strides(inst.operands[0].type.shape, alignedTo: 4)
+        lowerStateRecurrence(inst, r, Array(o.dropFirst()), inputs: Array(inst.operands.dropFirst()), scratch: scratch) { row in
+            let aRow = self.offset(row, Array(sa[0..<3]))
+            return { ni in self.load(dt, o[0], self.add(aRow, self.mul(ni, sa[3]))) }
+        }
+    }
+
+    /// h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t, y_t = h_t · c_t per (batch, head), the (batch, head) pairs partitioned;
+    /// `inputs` are b, c, x (, h0) with pointers `o`, and `decay(row)` gives n ↦ a_t[n] for row = [b, t, h].
     /// The state of one pair lives in a state array (StateMemory.swift) laid out [N, P], so the inner loop runs
     /// over the head dim P: contiguous in the state, in x and in the row of y, which is the accumulator — each
     /// y[p] sums h[p, n] c[n] in n order from 0, as the interpreter does. The last state is copied out
     /// transposed to [P, N]; h0 is read the same way.
-    func lowerSSMScan(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
+    func lowerStateRecurrence(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], inputs ops: [Value],
+                              scratch: [LLVMValueRef], decay: ([Index]) -> (Index) -> LLVMValueRef) {
         let (y, last) = (inst.results[0], inst.results[1])
         let (py, pLast) = (r[0], r[1])
-        let ops = inst.operands
-        let (pa, pb, pc, px) = (o[0], o[1], o[2], o[3])
-        let ph0: LLVMValueRef? = ops.count == 5 ? o[4] : nil
+        let (pb, pc, px) = (o[0], o[1], o[2])
+        let ph0: LLVMValueRef? = ops.count == 4 ? o[3] : nil
         let dt = y.type.dtype
         let ext = extents(y.type.shape)
         let (len, heads, p) = (ext[1], ext[2], ext[3])
         let n = extent(last.type.shape[3])
-        let (sa, sb, sc, sx) = (strides(ops[0].type.shape, alignedTo: 4), strides(ops[1].type.shape, alignedTo: 4),
-                                strides(ops[2].type.shape, alignedTo: 4), strides(ops[3].type.shape, alignedTo: 4))
+        let (sb, sc, sx) = (strides(ops[0].type.shape, alignedTo: 4), strides(ops[1].type.shape, alignedTo: 4),
+                            strides(ops[2].type.shape, alignedTo: 4))
         let state = stateArrays(StateRequirement.of(inst)!, scratch: scratch)
         let pn = mul(p, n)
         partitionedLoop([y.type.shape[0], y.type.shape[2]]) { it in
@@ -150,11 +163,12 @@ extension Emitter {
             forLoop(len) { t in
                 let yRow = mul(add(mul(add(mul(bi, len), t), heads), h), p)
                 let row = [bi, t, h]
-                let (aRow, bRow, cRow, xRow) = (offset(row, Array(sa[0..<3])), offset(row, Array(sb[0..<3])),
-                                                offset(row, Array(sc[0..<3])), offset(row, Array(sx[0..<3])))
+                let decayAt = decay(row)
+                let (bRow, cRow, xRow) = (offset(row, Array(sb[0..<3])), offset(row, Array(sc[0..<3])),
+                                          offset(row, Array(sx[0..<3])))
                 zeroBlock(dt, count: p, py, yRow)
                 forLoop(n) { ni in
-                    let an = load(dt, pa, add(aRow, mul(ni, sa[3])))
+                    let an = decayAt(ni)
                     let bn = load(dt, pb, add(bRow, mul(ni, sb[3])))
                     let cn = load(dt, pc, add(cRow, mul(ni, sc[3])))
                     let stRow = mul(ni, p)

@@ -46,7 +46,7 @@ struct StateRequirement {
         let dt = inst.results[0].type.dtype
         let x = inst.operands
         switch m {
-        case .ssmScan:
+        case .ssmScan, .ssmScanExp:
             // y [B, L, H, P], last [B, H, P, N]; state [N, P] per (b, h).
             let y = inst.results[0].type.shape, last = inst.results[1].type.shape
             return StateRequirement(dtype: dt, partition: [y[0], y[2]], arrays: [[last[3], last[2]]])

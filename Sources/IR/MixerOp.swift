@@ -16,6 +16,12 @@ public enum MixerOp: Hashable, Sendable {
     /// h0 [B, H, P, N]. State h [B, H, P, N]: h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t, y_t = h_t · c_t.
     /// Results: y [B, L, H, P] and the last state [B, H, P, N].
     case ssmScan(hasInit: Bool)
+    /// `ssm_scan` with its decay given factored, a_t = exp(Δ_t · A) taken per element, so that the [B, L, H, N] decay
+    /// never exists (Mamba's S6; `fuse-ssm-decay` forms it). Operands: delta Δ [B, L, H, 1], A [1, 1, H, N] (either
+    /// may broadcast along H, Δ along B and L; A has no batch or time extent), then b, c, x (, h0) as for `ssm_scan`.
+    /// Means exactly `ssm_scan(exp(Δ · A), b, c, x (, h0))` with the product and the exp each rounded to the dtype.
+    /// `%y, %h = ssm_scan_exp %dt, %A, %b, %c, %x : f32[B, L, 64, 1], f32[B, 64, 1, 16]`
+    case ssmScanExp(hasInit: Bool)
     /// The dense matrix of `ssm_scan`: operands a, b, c; result [B, H, L, L],
     /// M[i, j] = Σ_n c_i[n] (Π_{k=j+1..i} a_k[n]) b_j[n] for j ≤ i, else 0.
     case ssmMatrix
@@ -39,6 +45,7 @@ public enum MixerOp: Hashable, Sendable {
         case .toeplitz: return "toeplitz"
         case .toeplitzMatrix: return "toeplitz_matrix"
         case .ssmScan: return "ssm_scan"
+        case .ssmScanExp: return "ssm_scan_exp"
         case .ssmMatrix: return "ssm_matrix"
         case .attention: return "attention"
         case .attentionMatrix: return "attention_matrix"

@@ -63,6 +63,28 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
         }
         return [TensorType(dt, blh.prefix(3) + [x.shape[3]]), state]
 
+    case .ssmScanExp(let hasInit):
+        // The type of ssm_scan with decay exp(Δ · A): Δ [B, L, H, 1] and A [1, 1, H, N] broadcast to [B, L, H, N].
+        try arity(hasInit ? 6 : 5)
+        let (delta, a) = (operands[0], operands[1])
+        try rank(delta, 4, "delta [B, L, H, 1]")
+        try rank(a, 4, "A [1, 1, H, N]")
+        guard delta.shape[3] == .known(1) else {
+            throw TypeRuleError("'ssm_scan_exp' delta must be [B, L, H, 1], got \(delta)")
+        }
+        guard a.shape[0] == .known(1), a.shape[1] == .known(1) else {
+            throw TypeRuleError("'ssm_scan_exp' A must be [1, 1, H, N] (no batch or time extent), got \(a)")
+        }
+        guard a.dtype == delta.dtype, let h = broadcastShapes([delta.shape[2]], [a.shape[2]]) else {
+            throw TypeRuleError("'ssm_scan_exp' cannot broadcast delta \(delta) with A \(a)")
+        }
+        let decay = TensorType(delta.dtype, [delta.shape[0], delta.shape[1], h[0], a.shape[3]])
+        do {
+            return try inferMixerTypes(.ssmScan(hasInit: hasInit), [decay] + operands.dropFirst(2), declared: nil)
+        } catch {
+            throw TypeRuleError("'ssm_scan_exp' (ssm_scan of decay exp(delta · A) \(decay)): \(error.message)")
+        }
+
     case .ssmMatrix:
         try arity(3)
         let dt = try floats()

@@ -266,6 +266,7 @@ private struct IRTextParser {
         case "toeplitz": return .mixer(.toeplitz(causal: try boolAttr("causal")))
         case "toeplitz_matrix": return .mixer(.toeplitzMatrix(causal: try boolAttr("causal")))
         case "ssm_scan": return .mixer(.ssmScan(hasInit: operandCount == 5))
+        case "ssm_scan_exp": return .mixer(.ssmScanExp(hasInit: operandCount == 6))
         case "ssm_matrix": return .mixer(.ssmMatrix)
         case "attention": return .mixer(.attention(causal: try boolAttr("causal"), scale: try numberAttr("scale")))
         case "attention_matrix": return .mixer(.attentionMatrix(causal: try boolAttr("causal"), scale: try numberAttr("scale")))

@@ -16,6 +16,9 @@ extension Interpreter {
             return [toeplitzMatrix(args[0], causal ? nil : args[1], length: shape[shape.count - 1])]
         case .ssmScan:
             return ssmScan(args[0], args[1], args[2], args[3], h0: args.count == 5 ? args[4] : nil, f32: roundsToF32(inst))
+        case .ssmScanExp:
+            return ssmScan(exponentialDecay(args[0], args[1], f32: roundsToF32(inst)), args[2], args[3], args[4],
+                           h0: args.count == 6 ? args[5] : nil, f32: roundsToF32(inst))
         case .ssmMatrix:
             return [ssmMatrix(args[0], args[1], args[2])]
         case .attention(let causal, let scale):
@@ -132,6 +135,14 @@ extension Interpreter {
             }
         }
         return [Array(shape: [B, L, H, P], data: y), Array(shape: [B, H, P, N], data: last)]
+    }
+
+    /// ssm_scan_exp's decay exp(Δ · A) [B, L, H, N], element by element: the product and the exp each rounded to the
+    /// dtype, exactly as the unfused `mul` and `exp` would give it.
+    func exponentialDecay(_ delta: Array, _ a: Array, f32: Bool) -> Array {
+        let round: (Double) -> Double = f32 ? { Double(Float($0)) } : { $0 }
+        let product = broadcast(delta, a) { round($0 * $1) }
+        return Array(shape: product.shape, data: product.data.map { round(Foundation.exp($0)) })
     }
 
     /// M[b, h, i, j] = Σ_n c_i[n] (Π_{k=j+1..i} a_k[n]) b_j[n] for j ≤ i.
