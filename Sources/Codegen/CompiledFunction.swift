@@ -9,6 +9,8 @@ public final class CompiledFunction: @unchecked Sendable {
     let plan: BufferPlan
     private let jit: JITHandle  // owns the machine code the kernels point into
     private let kernels: [Kernel]
+    /// The last run's buffers, kept for the next run of the same shapes.
+    private let pool = BufferPool()
 
     /// Verifies the IR, lowers it to LLVM IR, verifies and optimises that, and JIT-compiles it.
     public init(_ function: IR.Function, options: CodegenOptions = .init()) throws {
@@ -37,6 +39,6 @@ public final class CompiledFunction: @unchecked Sendable {
     func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int) throws -> Runtime.Result {
         guard threads >= 1 else { throw CodegenError("threads must be at least 1, got \(threads)") }
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
-        return try Runtime.execute(kernels, function, plan, binding, threads: threads, inputs: inputs, params: params)
+        return try Runtime.execute(kernels, function, plan, binding, threads: threads, inputs: inputs, params: params, pool: pool)
     }
 }

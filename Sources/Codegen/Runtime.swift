@@ -6,12 +6,12 @@ import IR
 /// into chunks over threads where Parallelism allows), copies outputs to tensors.
 enum Runtime {
     /// The outputs, how many chunks each kernel ran as (in kernel order; 1 = a single call), and how many bytes
-    /// the run allocated for value and scratch slots (for tests: kernels allocate nothing themselves).
+    /// of value and scratch slots the run used, fresh or reused (for tests: kernels allocate nothing themselves).
     typealias Result = (outputs: [String: Tensor], chunks: [Int], allocatedBytes: Int)
 
     static func execute(
         _ kernels: [Kernel], _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding, threads: Int,
-        inputs: [String: Tensor], params: [String: Tensor]
+        inputs: [String: Tensor], params: [String: Tensor], pool: BufferPool
     ) throws -> Result {
         // Caller tensors, in slot order; their storage stays pinned while `body` runs.
         var external: [Tensor] = []
@@ -22,10 +22,20 @@ enum Runtime {
             default: break
             }
         }
+        // Value and scratch slots, sized for this binding (never zero bytes, so every slot has a valid pointer);
+        // taken from the pool when the last run had the same sizes.
+        var sizes: [Int] = []
+        for (slot, source) in plan.sources.enumerated() {
+            switch source {
+            case .owned, .scratch: sizes.append(max(binding.shapes[slot].reduce(1, *) * plan.types[slot].dtype.byteSize, 1))
+            default: break
+            }
+        }
+        let owned = pool.take(sizes)
+        defer { pool.give(sizes, owned) }
         return try withRawPointers(external) { pinned in
-            var owned: [UnsafeMutableRawPointer] = []
+            var nextOwned = 0
             var allocatedBytes = 0
-            defer { for p in owned { p.deallocate() } }
             var buffers: [UnsafeMutableRawPointer?] = []
             var nextExternal = 0
             for (slot, source) in plan.sources.enumerated() {
@@ -37,13 +47,9 @@ enum Runtime {
                 case .alias(let s):
                     buffers.append(buffers[s])
                 case .owned, .scratch:
-                    let count = binding.shapes[slot].reduce(1, *)
-                    // Never zero bytes, so every slot has a valid non-null pointer.
-                    let bytes = max(count * plan.types[slot].dtype.byteSize, 1)
-                    let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-                    allocatedBytes += bytes
-                    owned.append(p)
-                    buffers.append(p)
+                    allocatedBytes += sizes[nextOwned]
+                    buffers.append(owned[nextOwned])
+                    nextOwned += 1
                 }
             }
             let dims = binding.dims + [0]  // never empty, so the pointer is valid
