@@ -297,9 +297,10 @@ struct Lowering {
         return parts
     }
 
-    func boolean(_ e: Expr, what: String) throws(Diagnostic) -> Bool {
-        var copy = self
-        guard case .bool(let b) = try copy.lowerExpr(e) else {
+    /// A compile-time condition. Evaluated in place: a condition that is not a boolean is an error, so nothing it
+    /// might have emitted survives.
+    mutating func boolean(_ e: Expr, what: String) throws(Diagnostic) -> Bool {
+        guard case .bool(let b) = try lowerExpr(e) else {
             throw error("\(what) must be true or false, known when the model is compiled", at: e.location)
         }
         return b

@@ -48,14 +48,16 @@ extension Interpreter {
         }
     }
 
-    func broadcast(_ a: Array, _ b: Array, _ f: (Double, Double) -> Double) -> Array {
-        let n = max(a.shape.count, b.shape.count)
-        var shape: [Int] = []
-        for i in 0..<n {
-            let da = i < n - a.shape.count ? 1 : a.shape[i - (n - a.shape.count)]
-            let db = i < n - b.shape.count ? 1 : b.shape[i - (n - b.shape.count)]
-            shape.append(da == 1 ? db : da)
+    /// The NumPy broadcast of concrete shapes (the type rules have already checked they broadcast).
+    func broadcastShape(_ shapes: [Int]...) -> [Int] {
+        let n = shapes.map(\.count).max() ?? 0
+        return (0..<n).map { i in
+            shapes.map { s in i < n - s.count ? 1 : s[i - (n - s.count)] }.first { $0 != 1 } ?? 1
         }
+    }
+
+    func broadcast(_ a: Array, _ b: Array, _ f: (Double, Double) -> Double) -> Array {
+        let shape = broadcastShape(a.shape, b.shape)
         let sa = broadcastStrides(a.shape, to: shape)
         let sb = broadcastStrides(b.shape, to: shape)
         var out = [Double](repeating: 0, count: shape.reduce(1, *))
@@ -104,13 +106,7 @@ extension Interpreter {
     func matmul(_ a: Array, _ b: Array) -> Array {
         let (m, k, n) = (a.shape[a.shape.count - 2], a.shape[a.shape.count - 1], b.shape[b.shape.count - 1])
         let ab = Swift.Array(a.shape.dropLast(2)), bb = Swift.Array(b.shape.dropLast(2))
-        let nb = max(ab.count, bb.count)
-        var batch: [Int] = []
-        for i in 0..<nb {
-            let da = i < nb - ab.count ? 1 : ab[i - (nb - ab.count)]
-            let db = i < nb - bb.count ? 1 : bb[i - (nb - bb.count)]
-            batch.append(da == 1 ? db : da)
-        }
+        let batch = broadcastShape(ab, bb)
         let sa = broadcastStrides(ab, to: batch), sb = broadcastStrides(bb, to: batch)
         var out = [Double](repeating: 0, count: batch.reduce(1, *) * m * n)
         forEachIndex(batch) { flat, idx in
@@ -179,10 +175,8 @@ extension Interpreter {
     /// `roundState` rounds the carried state to the value's dtype, so an f32 scan accumulates like f32.
     func scan(_ a: Array, _ b: Array, _ h0: Array?, axis: Int, roundState: (Double) -> Double) -> [Array] {
         // Materialise the broadcast operands, then walk each line along the axis.
-        let one = Array(shape: [], data: [0])
-        let aFull = broadcast(a, broadcast(b, one) { _, _ in 0 }) { x, _ in x }
-        let bFull = broadcast(b, aFull) { x, _ in x }
-        let shape = aFull.shape
+        let shape = broadcastShape(a.shape, b.shape)
+        let aFull = expand(a, to: shape), bFull = expand(b, to: shape)
         let outer = shape[..<axis].reduce(1, *)
         let len = shape[axis]
         let inner = shape[(axis + 1)...].reduce(1, *)

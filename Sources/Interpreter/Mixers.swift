@@ -38,13 +38,7 @@ extension Interpreter {
 
     /// Leading-dim broadcast of kernel [..., K] and x [..., L]: the number of rows and each operand's row index.
     private func rows(_ a: [Int], _ b: [Int]) -> (shape: [Int], index: (Int) -> (Int, Int)) {
-        let n = max(a.count, b.count)
-        var shape: [Int] = []
-        for i in 0..<n {
-            let da = i < n - a.count ? 1 : a[i - (n - a.count)]
-            let db = i < n - b.count ? 1 : b[i - (n - b.count)]
-            shape.append(da == 1 ? db : da)
-        }
+        let shape = broadcastShape(a, b)
         let sa = broadcastStrides(a, to: shape), sb = broadcastStrides(b, to: shape)
         let strides = contiguousStrides(shape)
         return (shape, { flat in

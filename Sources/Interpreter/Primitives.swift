@@ -25,8 +25,7 @@ extension Interpreter {
             }
             return broadcast(args[0], args[1]) { f($0, $1) ? 1 : 0 }
         case .select:
-            let ab = broadcast(args[1], args[2]) { _, _ in 0 }
-            let shape = broadcast(args[0], ab) { _, _ in 0 }.shape
+            let shape = broadcastShape(args[0].shape, args[1].shape, args[2].shape)
             let c = expand(args[0], to: shape), a = expand(args[1], to: shape), b = expand(args[2], to: shape)
             return Array(shape: shape, data: (0..<c.count).map { c.data[$0] != 0 ? a.data[$0] : b.data[$0] })
         case .iota(let axis):
