@@ -6,6 +6,7 @@
 #   bench/run.sh                       # RUNS=9 timed runs per entry (5 for the slow seqc-scanop form of W1)
 #   RUNS=11 SLOW_RUNS=5 bench/run.sh   # more runs
 #   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
+#   WORKLOADS=W1,W4 NO_REPORT=1 bench/run.sh   # a subset (the report needs the full run)
 #
 # Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, Python 3 with NumPy and jax[cpu]; the last two
 # are installed here when missing (apt-get for gcc, pip for jax). No other network access.
@@ -16,6 +17,9 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
+WORKLOADS=${WORKLOADS:-W1,W3,W4,W5}
+# want W3 → true when W3 is selected.
+want() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
@@ -69,17 +73,20 @@ log "roofline"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 log "C peers"
 for p in w1_scan w3_attention w4_ssd w5_hydra; do
+    want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
 log "JAX peers (1 thread: XLA intra-op threading off and pinned to one core; 2 threads: both cores)"
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
-    taskset -c 0 python3 bench/peers/jax_peers.py --threads 1 --runs "$RUNS" >> "$RESULTS" || log "jax 1T failed"
+    taskset -c 0 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 1 --runs "$RUNS" >> "$RESULTS" || log "jax 1T failed"
 if [[ ",$THREADS," == *",2,"* ]]; then
-    taskset -c 0,1 python3 bench/peers/jax_peers.py --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
+    taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
 fi
 log "seqc"
-"$BENCH" --workload W1 --threads "$THREADS" --runs "$SLOW_RUNS" --json >> "$RESULTS" || log "seqc-bench W1 failed"
-"$BENCH" --workload W3,W4,W5 --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "seqc-bench failed"
+for wl in ${WORKLOADS//,/ }; do
+    runs=$RUNS; [[ $wl == W1 ]] && runs=$SLOW_RUNS  # W1's slow scan-op form
+    "$BENCH" --workload "$wl" --threads "$THREADS" --runs "$runs" --json >> "$RESULTS" || log "seqc-bench $wl failed"
+done
 # The roofline again at the end: the report takes the better of the two (the neighbours' load varies).
 log "roofline (again)"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
