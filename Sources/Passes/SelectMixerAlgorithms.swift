@@ -99,8 +99,8 @@ private struct DenseRewriter {
             let column = try emit(.reshape, [x], declared: TensorType(x.type.dtype, x.type.shape + [.known(1)]), loc: loc)
             let product = try emit(.matmul, [matrix, column], loc: loc)
             result = try emit(.reshape, [product], declared: y, loc: loc)
-        case .ssmScan(let hasInit):
-            guard !hasInit, !stateUsed else { throw TypeRuleError("the dense form has no state") }
+        case .ssmScan(let hasInit, let reverse):
+            guard !hasInit, !stateUsed, !reverse else { throw TypeRuleError("the dense form has no state") }
             let matrix = try emit(.mixer(.ssmMatrix), Array(o[0..<3]), loc: loc)
             result = try timeMajor(try emit(.matmul, [matrix, try headMajor(o[3], loc), ], loc: loc), loc, expected: y)
         case .attention(let causal, let scale):

@@ -73,7 +73,7 @@ import Testing
         """)
     var steps: [String] = []
     let out = try PassManager.pipeline(optLevel: 2).run(f) { steps.append("\($0.pass):\($0.changed)") }
-    #expect(steps == ["select-mixer-algorithms:false", "fuse-ssm-decay:false", "cse:true", "dce:false"])
+    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "cse:true", "dce:false"])
     #expect(out.body.count == 2)
     #expect(try PassManager.pipeline(optLevel: 0).run(f) == f)
 }
