@@ -21,6 +21,8 @@ extension Emitter {
             lowerSSMScan(inst, r, o, scratch: scratch)
         case .ssmScanExp:
             lowerSSMScanExp(inst, r, o, scratch: scratch)
+        case .ssmScanChunked(_, let chunk):
+            lowerSSMScanChunked(inst, chunk: chunk, r, o, scratch: scratch)
         case .ssmMatrix:
             lowerSSMMatrix(inst, r[0], o, scratch: scratch)
         case .attention(let causal, let scale):

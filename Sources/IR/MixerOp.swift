@@ -26,6 +26,12 @@ public enum MixerOp: Hashable, Sendable {
     /// Means exactly `ssm_scan(exp(Δ · A), b, c, x (, h0))` with the product and the exp each rounded to the dtype.
     /// `%y, %h = ssm_scan_exp %dt, %A, %b, %c, %x : f32[B, L, 64, 1], f32[B, 64, 1, 16]`
     case ssmScanExp(hasInit: Bool, reverse: Bool = false)
+    /// `ssm_scan` with a scalar decay per head and step (a [B, L, H, 1]: Mamba-2's SSD) computed by the chunked SSD
+    /// algorithm: time in chunks of `chunk` steps; within a chunk each y_t is a decayed matrix product over the chunk's
+    /// earlier steps, y_t = Σ_{s ≤ t} (Π_{s<r≤t} a_r)(c_t·b_s) x_s, plus the state carried in from the chunks before,
+    /// which one state pass per chunk updates. Same operands and results as `ssm_scan`; same value up to rounding.
+    /// `%y, %h = ssm_scan_chunked %a, %b, %c, %x {chunk = 64} : f32[B, L, 24, 64], f32[B, 24, 64, 128]`
+    case ssmScanChunked(hasInit: Bool, chunk: Int)
     /// The dense matrix of `ssm_scan`: operands a, b, c; result [B, H, L, L],
     /// M[i, j] = Σ_n c_i[n] (Π_{k=j+1..i} a_k[n]) b_j[n] for j ≤ i, else 0.
     case ssmMatrix
@@ -50,6 +56,7 @@ public enum MixerOp: Hashable, Sendable {
         case .toeplitzMatrix: return "toeplitz_matrix"
         case .ssmScan: return "ssm_scan"
         case .ssmScanExp: return "ssm_scan_exp"
+        case .ssmScanChunked: return "ssm_scan_chunked"
         case .ssmMatrix: return "ssm_matrix"
         case .attention: return "attention"
         case .attentionMatrix: return "attention_matrix"

@@ -85,6 +85,17 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
             throw TypeRuleError("'ssm_scan_exp' (ssm_scan of decay exp(delta · A) \(decay)): \(error.message)")
         }
 
+    case .ssmScanChunked(let hasInit, let chunk):
+        guard chunk > 0 else { throw TypeRuleError("'ssm_scan_chunked' chunk must be positive, got \(chunk)") }
+        guard operands.count >= 1, operands[0].rank == 4, operands[0].shape[3] == .known(1) else {
+            throw TypeRuleError("'ssm_scan_chunked' needs a scalar decay per head and step, a [B, L, H, 1]")
+        }
+        do {
+            return try inferMixerTypes(.ssmScan(hasInit: hasInit), operands, declared: nil)
+        } catch {
+            throw TypeRuleError("'ssm_scan_chunked': \(error.message)")
+        }
+
     case .ssmMatrix:
         try arity(3)
         let dt = try floats()

@@ -60,6 +60,7 @@ func attributes(of op: Op) -> [(String, String)] {
         switch m {
         case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]
         case .ssmScan(_, let reverse), .ssmScanExp(_, let reverse): return reverse ? [("reverse", "true")] : []
+        case .ssmScanChunked(_, let chunk): return [("chunk", String(chunk))]
         case .ssmMatrix: return []
         case .attention(let causal, let scale), .attentionMatrix(let causal, let scale):
             return [("causal", String(causal)), ("scale", formatNumber(scale))]

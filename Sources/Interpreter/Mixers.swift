@@ -20,6 +20,9 @@ extension Interpreter {
         case .ssmScanExp(_, let reverse):
             return ssmScan(exponentialDecay(args[0], args[1], f32: roundsToF32(inst)), args[2], args[3], args[4],
                            h0: args.count == 6 ? args[5] : nil, reverse: reverse, f32: roundsToF32(inst))
+        case .ssmScanChunked(_, let chunk):
+            return ssmScanChunked(args[0], args[1], args[2], args[3], h0: args.count == 5 ? args[4] : nil, chunk: chunk,
+                                  f32: roundsToF32(inst))
         case .ssmMatrix:
             return [ssmMatrix(args[0], args[1], args[2])]
         case .attention(let causal, let scale):
