@@ -136,6 +136,12 @@ extension Emitter {
     func lowerSSMScan(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
         let dt = inst.results[0].type.dtype
         let sa = strides(inst.operands[0].type.shape, alignedTo: 4)
+        if Self.ssdLanesApply(inst, decayLast: inst.operands[0].type.shape[3]) {
+            lowerSSDLanes(inst, r, Array(o.dropFirst()), inputs: Array(inst.operands.dropFirst()), scratch: scratch) { row in
+                self.load(dt, o[0], self.offset(row, Array(sa[0..<3])))
+            }
+            return
+        }
         lowerStateRecurrence(inst, r, Array(o.dropFirst()), inputs: Array(inst.operands.dropFirst()), scratch: scratch) { row in
             let aRow = self.offset(row, Array(sa[0..<3]))
             return { ni in self.load(dt, o[0], self.add(aRow, self.mul(ni, sa[3]))) }

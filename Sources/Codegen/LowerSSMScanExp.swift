@@ -30,6 +30,13 @@ extension Emitter {
             return
         }
         let (sd, sa) = (strides(ops[0].type.shape, alignedTo: 4), strides(ops[1].type.shape, alignedTo: 4))
+        if Self.ssdLanesApply(inst, decayLast: ops[1].type.shape[3]) {
+            lowerSSDLanes(inst, r, Array(o.dropFirst(2)), inputs: Array(ops.dropFirst(2)), scratch: scratch) { row in
+                let delta = self.load(dt, o[0], self.offset(row, Array(sd[0..<3])))
+                return self.fastExp(self.fmul(delta, self.load(dt, o[1], self.mul(row[2], sa[2]))), dt, lanes: 1)
+            }
+            return
+        }
         lowerStateRecurrence(inst, r, Array(o.dropFirst(2)), inputs: Array(ops.dropFirst(2)), scratch: scratch) { row in
             let delta = self.load(dt, o[0], self.offset(row, Array(sd[0..<3])))
             let aRow = self.mul(row[2], sa[2])

@@ -76,12 +76,16 @@ let mixerModels: [MixerModel] = [
           %5 = input "a1" : DT[2, L, 3, 1]
           %6 = input "bg" : DT[2, L, 1, 4]
           %7 = input "cg" : DT[2, L, 1, 4]
+          %22 = input "x16" : DT[2, L, 3, 16]
+          %25 = input "h16" : DT[2, 3, 16, 4]
           %8, %9 = ssm_scan %0, %1, %2, %3 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %10, %11 = ssm_scan %0, %1, %2, %3, %4 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %12, %13 = ssm_scan %5, %6, %7, %3, %4 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %16, %17 = ssm_scan %5, %6, %7, %3, %4 {reverse = true} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %18, %19 = ssm_scan_chunked %5, %6, %7, %3, %4 {chunk = 3} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %20, %21 = ssm_scan_chunked %5, %1, %2, %3 {chunk = 64} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
+          %23, %24 = ssm_scan %5, %6, %7, %22, %25 : DT[2, L, 3, 16], DT[2, 3, 16, 4]
+          %26, %27 = ssm_scan %5, %6, %7, %22 {reverse = true} : DT[2, L, 3, 16], DT[2, 3, 16, 4]
           %14 = ssm_matrix %0, %1, %2 : DT[2, 3, L, L]
           %15 = ssm_matrix %5, %6, %7 : DT[2, 3, L, L]
           output "y" = %8
@@ -96,6 +100,10 @@ let mixerModels: [MixerModel] = [
           output "last_chunked" = %19
           output "y_chunked64" = %20
           output "last_chunked64" = %21
+          output "y_lanes" = %23
+          output "last_lanes" = %24
+          output "y_lanes_reverse" = %26
+          output "last_lanes_reverse" = %27
           output "m" = %14
           output "m_ssd" = %15
         }
@@ -357,6 +365,7 @@ func mixerTolerance(_ dt: DType) -> Double { dt == .f32 ? 2e-5 : 1e-12 }
               %12 = input "fk" : DT[2, L, 3, 32]
               %13 = input "as" : DT[2, L, 3, S]
               %14 = input "xsym" : DT[2, L, 3, S]
+              %15 = input "a1" : DT[2, L, 3, 1]
               %20 = toeplitz %0, %2 {causal = true} : DT[2, 64, L]
               %21 = toeplitz %0, %1, %2 {causal = false} : DT[2, 64, L]
               %22 = toeplitz_matrix %0, %1 {causal = false} : DT[64, L, L]
@@ -371,6 +380,7 @@ func mixerTolerance(_ dt: DType) -> Double { dt == .f32 ? 2e-5 : 1e-12 }
               %33 = linear_attention_matrix %11, %12 {causal = true, normalize = true, eps = 1e-6} : DT[2, 3, L, L]
               %34 = linear_attention %13, %13, %6 {causal = true, normalize = false, eps = 0} : DT[2, L, 3, 32]
               %35 = attention %13, %14, %6 {causal = true, scale = 0.3} : DT[2, L, 3, 32]
+              %36, %37 = ssm_scan %15, %4, %5, %6, %7 : DT[2, L, 3, 32], DT[2, 3, 32, 16]
               output "conv" = %20
               output "conv_bidir" = %21
               output "conv_m" = %22
@@ -387,12 +397,14 @@ func mixerTolerance(_ dt: DType) -> Double { dt == .f32 ? 2e-5 : 1e-12 }
               output "la_m" = %33
               output "la_scratch" = %34
               output "attn_symbolic_dim" = %35
+              output "ssd_lanes_y" = %36
+              output "ssd_lanes_last" = %37
             }
             """, dt)
         let c = try CompiledFunction(f, options: .init(optLevel: opt))
         #expect(c.plan.scratchSlots.count == 2)  // the symbolic-state ssm_scan and linear_attention
         let model = MixerModel(name: "threads", source: "", symbols: { ["L": $0, "S": 16] },
-                               ranges: ["a": 0.5...1, "as": 0.5...1, "fq": 0.05...1, "fk": 0.05...1])
+                               ranges: ["a": 0.5...1, "as": 0.5...1, "a1": 0.5...1, "fq": 0.05...1, "fk": 0.05...1])
         let inputs = mixerInputs(model, f, dt, len: 200, seed: 77)
         let expected = try Interpreter().run(f, inputs: inputs, params: [:])
         var single: [String: Tensor] = [:]

@@ -1,6 +1,7 @@
 // ssm_scan_exp's kernels against the interpreter: the S6 lane kernel (P = 1, known N ≤ 32) with full and partial
 // lane blocks (13 heads), N = 1, 16, 17, with and without h0, per-head and shared b/c, broadcast Δ and A; the
-// generic kernel (P = 3, N = 33, symbolic N in scratch). f32 and f64, -O0 and -O3, L = 0, 1, 7, 33, 200; then
+// generic kernel (P = 3, N = 33, symbolic N in scratch); the SSD lane kernel (scalar decay per head, P = 8); each
+// scan forwards and in reverse. f32 and f64, -O0 and -O3, L = 0, 1, 7, 33, 200; then
 // bit-identity over thread counts, and the memory a whole Mamba block allocates once fuse-ssm-decay has run.
 // Tolerance as MixerTests (the exp adds ≤ 2 ulp per decay, well inside it).
 import Foundation
@@ -32,6 +33,8 @@ let ssmExpSource = """
       %15 = input "b33" : DT[2, L, 1, 33]
       %16 = input "As" : DT[1, 1, 13, S]
       %17 = input "bs" : DT[2, L, 1, S]
+      %18 = input "x8" : DT[2, L, 13, 8]
+      %19 = input "h08" : DT[2, 13, 8, 16]
       %20, %21 = ssm_scan_exp %0, %1, %2, %3, %4 : DT[2, L, 13, 1], DT[2, 13, 1, 16]
       %22, %23 = ssm_scan_exp %0, %1, %2, %3, %4, %5 : DT[2, L, 13, 1], DT[2, 13, 1, 16]
       %24, %25 = ssm_scan_exp %0, %6, %7, %7, %4 : DT[2, L, 13, 1], DT[2, 13, 1, 1]
@@ -42,6 +45,8 @@ let ssmExpSource = """
       %34, %35 = ssm_scan_exp %0, %16, %17, %17, %4 : DT[2, L, 13, 1], DT[2, 13, 1, S]
       %36, %37 = ssm_scan_exp %0, %1, %2, %3, %4, %5 {reverse = true} : DT[2, L, 13, 1], DT[2, 13, 1, 16]
       %38, %39 = ssm_scan_exp %0, %1, %2, %3, %12, %13 {reverse = true} : DT[2, L, 13, 3], DT[2, 13, 3, 16]
+      %40, %41 = ssm_scan_exp %0, %6, %2, %3, %18, %19 : DT[2, L, 13, 8], DT[2, 13, 8, 16]
+      %42, %43 = ssm_scan_exp %0, %6, %2, %3, %18 {reverse = true} : DT[2, L, 13, 8], DT[2, 13, 8, 16]
       output "y" = %20
       output "last" = %21
       output "y_init" = %22
@@ -62,6 +67,10 @@ let ssmExpSource = """
       output "last_reverse" = %37
       output "y_generic_reverse" = %38
       output "last_generic_reverse" = %39
+      output "y_ssd_lanes" = %40
+      output "last_ssd_lanes" = %41
+      output "y_ssd_lanes_reverse" = %42
+      output "last_ssd_lanes_reverse" = %43
     }
     """
 
