@@ -19,6 +19,10 @@ extension Emitter {
             }
             return
         }
+        // Rows that are consecutive in x (x's last axis is the output's second to last) transpose in registers.
+        let lanes = Self.vectorBytes / dt.byteSize
+        let registerTranspose = perm[rank - 2] == rank - 1 && (dt.byteSize == 4 || dt.byteSize == 8)
+            && Self.transposeTile % lanes == 0
         let rowShape = Array(out.type.shape.dropLast())
         let rowExtents = extents(rowShape)
         let columns = extent(out.type.shape[rank - 1])
@@ -40,12 +44,37 @@ extension Emitter {
                 let c1 = smin(add(c0, tile), columns)
                 // Columns outside, rows inside: when x's last axis is the rows' (the usual transpose), the inner loop
                 // reads x contiguously.
-                forLoop(from: c0, to: c1) { c in
-                    let column = mul(c, permuted[rank - 1])
-                    forLoop(from: r0, to: r1) { r in
-                        let from = Index(value: load(.i64, rowStarts, sub(r, r0)), known: nil)
-                        store(load(dt, src, add(from, column)), dt, dst, add(mul(r, columns), c))
+                func elementwise() {
+                    forLoop(from: c0, to: c1) { c in
+                        let column = mul(c, permuted[rank - 1])
+                        forLoop(from: r0, to: r1) { r in
+                            let from = Index(value: load(.i64, rowStarts, sub(r, r0)), known: nil)
+                            store(load(dt, src, add(from, column)), dt, dst, add(mul(r, columns), c))
+                        }
                     }
+                }
+                guard registerTranspose else { return elementwise() }
+                // A whole tile whose rows are consecutive elements of x (one outer row): in SIMD registers.
+                let qExtent = rowExtents[rank - 2]
+                var full = LLVMBuildICmp(b, LLVMIntEQ, sub(c1, c0).value, tile.value, "")!
+                full = LLVMBuildAnd(b, full, LLVMBuildICmp(b, LLVMIntEQ, sub(r1, r0).value, tile.value, "")!, "")!
+                let inRow = add(urem(r0, qExtent), tile)
+                full = LLVMBuildAnd(b, full, LLVMBuildICmp(b, LLVMIntSLE, inRow.value, qExtent.value, "")!, "")!
+                ifElse(full) {
+                    let first = Index(value: load(.i64, rowStarts, index(0)), known: nil)
+                    for ri in stride(from: 0, to: Self.transposeTile, by: lanes) {
+                        for cj in stride(from: 0, to: Self.transposeTile, by: lanes) {
+                            let columnsIn = (0..<lanes).map { j in
+                                loadVector(dt, lanes: lanes, src,
+                                           add(add(first, index(ri)), mul(add(c0, index(cj + j)), permuted[rank - 1])))
+                            }
+                            for (i, row) in transposeSquare(columnsIn).enumerated() {
+                                storeVector(row, dt, dst, add(mul(add(r0, index(ri + i)), columns), add(c0, index(cj))))
+                            }
+                        }
+                    }
+                } otherwise: {
+                    elementwise()
                 }
             }
         }
@@ -53,6 +82,30 @@ extension Emitter {
 
     /// Rows and columns per tile of a transposing permute: 16 f32 are one 64-byte cache line.
     static let transposeTile = 16
+
+    /// The transpose of an n × n block held as n vectors of n lanes (n a power of two): log₂ n stages, each swapping
+    /// the off-diagonal s × s blocks of every 2s × 2s block (s = n/2, …, 1) with two-input shuffles.
+    func transposeSquare(_ rows: [LLVMValueRef]) -> [LLVMValueRef] {
+        let n = rows.count
+        var v = rows
+        var s = n / 2
+        while s >= 1 {
+            for i in 0..<n where i & s == 0 {
+                // lo keeps v[i]'s lanes with bit s clear and takes v[i+s]'s same-block lanes; hi the other halves.
+                let lo = (0..<n).map { j in j & s == 0 ? j : n + j - s }
+                let hi = (0..<n).map { j in j & s == 0 ? j + s : n + j }
+                (v[i], v[i + s]) = (shuffle(v[i], v[i + s], lo), shuffle(v[i], v[i + s], hi))
+            }
+            s /= 2
+        }
+        return v
+    }
+
+    /// shufflevector of `a` and `b` (lanes n… are b's) with a constant mask.
+    func shuffle(_ a: LLVMValueRef, _ b2: LLVMValueRef, _ mask: [Int]) -> LLVMValueRef {
+        var m: [LLVMValueRef?] = mask.map { LLVMConstInt(i32, UInt64($0), 0) }
+        return LLVMBuildShuffleVector(b, a, b2, LLVMConstVector(&m, UInt32(m.count)), "")!
+    }
 
     /// out[..., i, ...] = x[..., n - 1 - i, ...] along `axis`.
     func lowerFlip(axis: Int, _ out: Value, _ dst: LLVMValueRef, _ x: Value, _ src: LLVMValueRef) {

@@ -29,25 +29,27 @@ import Testing
         }
     }
 
-    /// Transposing permutes run in 16×16 tiles (LowerLayout.swift): sizes around the tile edges, tiles that cross
-    /// the outer rows, and thread chunks that start inside a tile all copy exactly, for any thread count.
-    @Test func tiledTransposes() throws {
+    /// Transposing permutes run in 16×16 tiles (LowerLayout.swift), whole tiles of 4- and 8-byte elements through
+    /// register transposes: sizes around the tile edges, tiles that cross the outer rows, and thread chunks that start
+    /// inside a tile all copy exactly, for any thread count.
+    @Test(arguments: [DType.f32, .f64, .i32, .i64, .bool])
+    func tiledTransposes(_ dt: DType) throws {
         let f = try function("""
             func @t {
-              %0 = input "x" : f32[B, C, L]
-              %1 = permute %0 {perm = [0, 2, 1]} : f32[B, L, C]
-              %2 = permute %0 {perm = [2, 0, 1]} : f32[L, B, C]
-              %3 = reshape %0 : f32[B, C, L, 1]
-              %4 = permute %3 {perm = [0, 2, 3, 1]} : f32[B, L, 1, C]
+              %0 = input "x" : DT[B, C, L]
+              %1 = permute %0 {perm = [0, 2, 1]} : DT[B, L, C]
+              %2 = permute %0 {perm = [2, 0, 1]} : DT[L, B, C]
+              %3 = reshape %0 : DT[B, C, L, 1]
+              %4 = permute %3 {perm = [0, 2, 3, 1]} : DT[B, L, 1, C]
               output "t" = %1
               output "u" = %2
               output "v" = %4
             }
-            """)
+            """, dt)
         for opt in [0, 3] {
             let c = try CompiledFunction(f, options: .init(optLevel: opt))
             for (b, ch, l) in [(1, 16, 16), (2, 17, 33), (3, 5, 40), (1, 1000, 70), (2, 15, 1)] {
-                let x = tensor(.f32, [b, ch, l], seed: 63)
+                let x = dt.isFloat ? tensor(dt, [b, ch, l], seed: 63) : tensor(dt, [b, ch, l], seed: 63, -100, 100)
                 _ = try ThreadingTests.runAllThreadCounts(c, inputs: ["x": x], .exact, "O\(opt) \(b)×\(ch)×\(l)")
             }
         }
