@@ -26,7 +26,7 @@ extension Emitter {
     /// Determinism: a row's operations — scores in e order from 0, times `scale`, tiles in key order — are the
     /// same whichever block the row falls in (a tile a row cannot see yet leaves it unchanged: rescaling by
     /// exp(0) = 1 and adding nothing), so results do not depend on the chunking. Against the interpreter the
-    /// softmax sums differ by the per-tile rescalings (a few ulps of the output scale).
+    /// softmax sums differ by the per-tile rescalings and the in-register exp (≤ 2 ulp): a few ulps of the output scale.
     func lowerAttention(causal: Bool, scale: Double, _ out: Value, _ dst: LLVMValueRef, _ q: Value, _ pq: LLVMValueRef,
                         _ k: Value, _ pk: LLVMValueRef, _ pv: LLVMValueRef) {
         let dt = out.type.dtype
@@ -100,12 +100,17 @@ extension Emitter {
                         }
                         let mNew = m.get()
                         store(mNew, dt, rowMax, rr)
-                        let alpha = intrinsic("exp", dt, fsub(mOld, mNew))
+                        // The exps in registers (Emitter+VectorExp.swift): a loop of them alone vectorizes.
+                        let alpha = fastExp(fsub(mOld, mNew), dt, lanes: 1)
+                        forLoop(n) { jj in
+                            let at = add(sRow, jj)
+                            store(fastExp(fsub(load(dt, scores, at), mNew), dt, lanes: 1), dt, scores, at)
+                        }
                         let l = scalarSlot(dt)
                         l.set(fmul(load(dt, rowSum, rr), alpha))
                         forLoop(dv) { e in store(fmul(load(dt, dst, add(orow, e)), alpha), dt, dst, add(orow, e)) }
                         forLoop(n) { jj in
-                            let pj = intrinsic("exp", dt, fsub(load(dt, scores, add(sRow, jj)), mNew))
+                            let pj = load(dt, scores, add(sRow, jj))
                             l.set(fadd(l.get(), pj))
                             let vRow = mul(add(kvBase, mul(add(j0, jj), kvHeads)), dv)
                             forLoop(dv) { e in accumulate(fmul(pj, load(dt, pv, add(vRow, e))), dt, dst, add(orow, e)) }
