@@ -45,6 +45,13 @@ extension Emitter {
             n * bc * dt.byteSize <= StateRequirement.stackLimitBytes ? array(Swift.max(n, 1) * bc) : nil
         }
         let scaleC = float(scale, dt)
+        // SIMD registers: the key tile's scores, and the output row when dv is a known, small multiple of the lanes.
+        let lanes = Self.vectorBytes / dt.byteSize
+        let outVectors: Int? = dv.known.flatMap { $0 > 0 && $0 % lanes == 0 && $0 / lanes <= 8 ? $0 / lanes : nil }
+        if let kt = transposed {
+            // Columns past a short tile's keys are computed on and never read: give them defined values once.
+            zeroBlock(dt, count: index(Swift.max(d.known!, 1) * bc), kt, index(0))
+        }
         let (lo, hi) = partitionedRange([q.type.shape[0], q.type.shape[2], q.type.shape[1]])
         // The (b, h) groups of Lq rows that meet lo..<hi (none when Lq = 0: then lo = hi = 0).
         let lq1 = smax(lq, index(1))
@@ -81,13 +88,24 @@ extension Emitter {
                         let n = clamp(sub(visible(rr), j0), count)
                         let sRow = mul(rr, tile)
                         let qr = qRow(rr), orow = oRow(rr)
-                        // Scores, e outside so the tile's dot products advance together (each sums in e order).
-                        zeroBlock(dt, count: n, scores, sRow)
-                        forLoop(d) { e in
-                            let qv = load(dt, pq, add(qr, e))
-                            forLoop(n) { jj in
-                                let kv = transposed.map { load(dt, $0, add(mul(e, tile), jj)) } ?? load(dt, pk, add(kRow(jj), e))
-                                accumulate(fmul(qv, kv), dt, scores, add(sRow, jj))
+                        // Scores, e outside so the tile's dot products advance together (each sums in e order): in
+                        // registers over the whole tile when the keys are transposed (lanes past the visible keys
+                        // compute on stale tile columns and are never read), else through the scores row.
+                        if let kt = transposed {
+                            let acc = registerBlock(vectors: bc / lanes, dt)
+                            acc.zero()
+                            forLoop(d) { e in
+                                let qv = splat(load(dt, pq, add(qr, e)), lanes)
+                                acc.update { v, s in
+                                    vfma(qv, loadVector(dt, lanes: lanes, kt, add(mul(e, tile), index(v * lanes))), s)
+                                }
+                            }
+                            acc.store(to: scores, at: sRow)
+                        } else {
+                            zeroBlock(dt, count: n, scores, sRow)
+                            forLoop(d) { e in
+                                let qv = load(dt, pq, add(qr, e))
+                                forLoop(n) { jj in accumulate(fmul(qv, load(dt, pk, add(kRow(jj), e))), dt, scores, add(sRow, jj)) }
                             }
                         }
                         let mOld = load(dt, rowMax, rr)
@@ -108,12 +126,26 @@ extension Emitter {
                         }
                         let l = scalarSlot(dt)
                         l.set(fmul(load(dt, rowSum, rr), alpha))
-                        forLoop(dv) { e in store(fmul(load(dt, dst, add(orow, e)), alpha), dt, dst, add(orow, e)) }
-                        forLoop(n) { jj in
-                            let pj = load(dt, scores, add(sRow, jj))
-                            l.set(fadd(l.get(), pj))
-                            let vRow = mul(add(kvBase, mul(add(j0, jj), kvHeads)), dv)
-                            forLoop(dv) { e in accumulate(fmul(pj, load(dt, pv, add(vRow, e))), dt, dst, add(orow, e)) }
+                        forLoop(n) { jj in l.set(fadd(l.get(), load(dt, scores, add(sRow, jj)))) }
+                        func vRow(_ jj: Index) -> Index { mul(add(kvBase, mul(add(j0, jj), kvHeads)), dv) }
+                        if let vectors = outVectors {
+                            // The output row in registers across the tile's keys: o = alpha·o, then o += p_j v_j.
+                            let acc = registerBlock(vectors: vectors, dt)
+                            let alphaV = splat(alpha, lanes)
+                            acc.load(from: dst, at: orow) { fmul($0, alphaV) }
+                            forLoop(n) { jj in
+                                let pj = splat(load(dt, scores, add(sRow, jj)), lanes)
+                                let row = vRow(jj)
+                                acc.update { v, o in vfma(pj, loadVector(dt, lanes: lanes, pv, add(row, index(v * lanes))), o) }
+                            }
+                            acc.store(to: dst, at: orow)
+                        } else {
+                            forLoop(dv) { e in store(fmul(load(dt, dst, add(orow, e)), alpha), dt, dst, add(orow, e)) }
+                            forLoop(n) { jj in
+                                let pj = load(dt, scores, add(sRow, jj))
+                                let row = vRow(jj)
+                                forLoop(dv) { e in accumulate(fmul(pj, load(dt, pv, add(row, e))), dt, dst, add(orow, e)) }
+                            }
                         }
                         store(l.get(), dt, rowSum, rr)
                     }

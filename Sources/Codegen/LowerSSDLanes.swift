@@ -43,9 +43,7 @@ extension Emitter {
         let (sb, sc, sx) = (strides(ops[0].type.shape, alignedTo: 4), strides(ops[1].type.shape, alignedTo: 4),
                             strides(ops[2].type.shape, alignedTo: 4))
         let state = stateArrays(StateRequirement.of(inst)!, scratch: scratch)
-        let accSlot = entryAlloca(LLVMArrayType2(vt, UInt64(vectors)))
-        func acc(_ v: Int) -> LLVMValueRef { buildInBoundsGEP(b, vt, accSlot, [index(v).value], "")! }
-        func fma(_ x: LLVMValueRef, _ y: LLVMValueRef, _ z: LLVMValueRef) -> LLVMValueRef { intrinsic("fma", [vt], [x, y, z]) }
+        let acc = registerBlock(vectors: vectors, dt)
         let pn = mul(index(p), n)
         let reverse = Self.isReverseScan(inst)
 
@@ -70,22 +68,20 @@ extension Emitter {
                     for lane in 0..<lanes { e = insertLane(e, load(dt, px, add(xRow, mul(index(v * lanes + lane), sx[3]))), lane) }
                     return e
                 }
-                for v in 0..<vectors { LLVMBuildStore(b, splat(zero(dt), lanes), acc(v)) }
+                acc.zero()
                 forLoop(n) { ni in
                     let bn = splat(load(dt, pb, add(bRow, mul(ni, sb[3]))), lanes)
                     let cn = splat(load(dt, pc, add(cRow, mul(ni, sc[3]))), lanes)
                     let stRow = mul(ni, index(p))
                     for v in 0..<vectors {
                         let at = add(stRow, index(v * lanes))
-                        let hv = fma(a, loadVector(dt, lanes: lanes, st, at), fmul(x[v], bn))
+                        let hv = vfma(a, loadVector(dt, lanes: lanes, st, at), fmul(x[v], bn))
                         storeVector(hv, dt, st, at)
-                        LLVMBuildStore(b, fma(hv, cn, LLVMBuildLoad2(b, vt, acc(v), "")!), acc(v))
+                        acc.set(v, vfma(hv, cn, acc.get(v)))
                     }
                 }
                 let yRow = mul(add(mul(add(mul(bi, len), t), heads), h), index(p))
-                for v in 0..<vectors {
-                    storeVector(LLVMBuildLoad2(b, vt, acc(v), "")!, dt, py, add(yRow, index(v * lanes)))
-                }
+                acc.store(to: py, at: yRow)
             }
             forLoop(index(p)) { pi in
                 forLoop(n) { ni in
