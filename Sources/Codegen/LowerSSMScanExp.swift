@@ -7,12 +7,13 @@ import IR
 /// - **S6 shape** (P = 1, N known and at most `maxLaneStates`): Mamba's selective scan, every channel its own head.
 ///   Channels go in the SIMD lanes (`lanes` of them per block) and the N state vectors of a block stay in registers
 ///   (an alloca that SROA promotes) for the whole time loop: per step, per n, one Δ·A product, one vector exp, the
-///   state update and the y accumulation — no memory traffic but Δ_t, x_t, b_t, c_t and y_t. The partitioned
+///   state update and the y accumulation (fused multiply-adds, one rounding each where the interpreter's double
+///   update rounds once too) — no memory traffic but Δ_t, x_t, b_t, c_t and y_t. The partitioned
 ///   iterations are the (batch, channel) pairs; a chunk walks its range in blocks of `lanes` channels of one batch.
 ///   The block that does not fill the lanes (the end of a batch's channels or of a chunk) reads and writes its lanes
 ///   through clamped channel indices: surplus lanes repeat the last channel, compute the same bits and store them to
 ///   the same place. Every lane runs the same operations whatever block it is in, so results are bit-identical for
-///   every chunking, and equal to the generic kernel's.
+///   every chunking (the generic kernel, without fused multiply-adds, may differ in the last bits).
 /// - **anything else**: ssm_scan's recurrence (LowerMixer.swift) with the same exp, one element at a time.
 extension Emitter {
     /// The S6 kernel keeps this many state vectors live across the time loop (AVX2 has 16 registers; beyond twice
@@ -107,9 +108,9 @@ extension Emitter {
                 for ni in 0..<n {
                     let decay = fastExp(fmul(delta, a[ni]), dt, lanes: lanes)
                     let bn = read(2, (bi, t, index(ni)), block), cn = read(3, (bi, t, index(ni)), block)
-                    let h = fadd(fmul(decay, LLVMBuildLoad2(b, vt, stateAt(ni), "")!), fmul(x, bn))
+                    let h = vfma(decay, LLVMBuildLoad2(b, vt, stateAt(ni), "")!, fmul(x, bn))
                     LLVMBuildStore(b, h, stateAt(ni))
-                    acc = fadd(acc, fmul(h, cn))
+                    acc = vfma(h, cn, acc)
                 }
                 let yRow = offset([bi, t], [sy[0], sy[1]])
                 if block.clamped == nil, sy[2].known == 1 {
