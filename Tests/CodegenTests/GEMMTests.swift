@@ -107,6 +107,36 @@ import Testing
         #expect(split, "no case ran on more than one thread")
     }
 
+    /// The tiles of other hosts, compiled here: 512-bit vectors with 32 registers (14 × 32 f32 tiles, AVX-512's) and
+    /// 128-bit with 16 (SSE's). LLVM splits or keeps the vectors for this CPU, so only the tiling differs.
+    @Test(arguments: [HostVectors.Shape(bytes: 64, registers: 32), HostVectors.Shape(bytes: 16, registers: 16)], floatTypes)
+    func otherVectorWidths(_ shape: HostVectors.Shape, _ dt: DType) throws {
+        let f = try function("""
+            func @lin {
+              %0 = input "x" : DT[M, K]
+              %1 = input "w" : DT[N, K]
+              %2 = input "b" : DT[N]
+              %3 = linear %0, %1, %2 : DT[M, N]
+              %4 = input "a" : DT[B, M, K]
+              %5 = input "c" : DT[B, K, N]
+              %6 = matmul %4, %5 : DT[B, M, N]
+              output "linear" = %3
+              output "matmul" = %6
+            }
+            """, dt)
+        let c = try HostVectors.$override.withValue(shape) { try CompiledFunction(f, options: .init(optLevel: 3)) }
+        // The override reached the plan: the packed-B scratch slots have the other tiling's depth KC.
+        let tiling = GEMMTiling(dt, vectorBytes: shape.bytes, registers: shape.registers)
+        #expect(tiling != GEMMTiling.host(dt))
+        let scratch = c.plan.types[c.plan.values.count...]
+        #expect(scratch.count == 2 && scratch.allSatisfy { $0.shape.last == .known(tiling.kc) }, "\(Array(scratch))")
+        for (m, n, k) in [(1, 1, 1), (15, 33, 7), (29, 65, 129), (3, 200, 300)] {
+            let inputs = ["x": tensor(dt, [m, k], seed: 21), "w": tensor(dt, [n, k], seed: 22), "b": tensor(dt, [n], seed: 23),
+                          "a": tensor(dt, [2, m, k], seed: 24), "c": tensor(dt, [2, k, n], seed: 25)]
+            _ = try Self.check(c, inputs: inputs, params: [:], depth: k, "\(shape.bytes)-byte vectors M=\(m) N=\(n) K=\(k)")
+        }
+    }
+
     /// Runs `c` on 1, 2 and 3 threads: the 1-thread outputs within the error bound of the interpreter's, the others
     /// bit for bit equal to them. Returns whether any kernel ran in more than one chunk.
     static func check(_ c: CompiledFunction, inputs: [String: Tensor], params: [String: Tensor], depth k: Int,
