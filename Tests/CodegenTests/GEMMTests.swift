@@ -20,14 +20,19 @@ import Testing
     static let shapes: [(m: Int, n: Int, k: Int)] =
         awkward.flatMap { s in [(s, 17, 33), (7, s, 65), (33, 17, s)] } + awkward.filter { $0 <= 65 }.map { ($0, $0, $0) }
 
+    /// %3 = x · wᵀ + b with every dim symbolic.
+    static let biasedLinear = """
+          %0 = input "x" : DT[M, K]
+          %1 = input "w" : DT[N, K]
+          %2 = input "b" : DT[N]
+          %3 = linear %0, %1, %2 : DT[M, N]
+        """
+
     @Test(arguments: floatTypes)
     func linearAwkwardSizes(_ dt: DType) throws {
         let f = try function("""
             func @lin {
-              %0 = input "x" : DT[M, K]
-              %1 = input "w" : DT[N, K]
-              %2 = input "b" : DT[N]
-              %3 = linear %0, %1, %2 : DT[M, N]
+            \(Self.biasedLinear)
               %4 = linear %0, %1 : DT[M, N]
               output "biased" = %3
               output "plain" = %4
@@ -113,10 +118,7 @@ import Testing
     func otherVectorWidths(_ shape: HostVectors.Shape, _ dt: DType) throws {
         let f = try function("""
             func @lin {
-              %0 = input "x" : DT[M, K]
-              %1 = input "w" : DT[N, K]
-              %2 = input "b" : DT[N]
-              %3 = linear %0, %1, %2 : DT[M, N]
+            \(Self.biasedLinear)
               %4 = input "a" : DT[B, M, K]
               %5 = input "c" : DT[B, K, N]
               %6 = matmul %4, %5 : DT[B, M, N]
