@@ -78,17 +78,6 @@ extension Emitter {
             return add(mul(row, tile.cRow), index(v * t.lanes))
         }
 
-        // The next tile of the row block is the one NR columns to the right: ask for its C lines now (for writing), so
-        // its load (after the first depth block) and its stores do not wait on memory. A hint: never faults.
-        if edge == nil {
-            for i in 0..<t.rows {
-                for v in stride(from: 0, to: t.vectors * t.lanes * dt.byteSize, by: 64) {
-                    let p = edgePointer(tile.c, add(cOffset(i, 0), index(t.nr + v / dt.byteSize)))
-                    _ = intrinsic("prefetch", [ptr], [p, LLVMConstInt(i32, 1, 0), LLVMConstInt(i32, 3, 0), LLVMConstInt(i32, 1, 0)])
-                }
-            }
-        }
-
         let acc = (0..<t.rows).map { _ in (0..<t.vectors).map { _ in entryAlloca(vt) } }
         ifElse(tile.first) {
             for i in 0..<t.rows { for v in 0..<t.vectors { LLVMBuildStore(b, zeroVector, acc[i][v]) } }
