@@ -15,20 +15,26 @@ FLOPS = {
     # §e.2: the recurrence needs about 5·L·N·P flops per head.
     "W4": (5 * L * 24 * 128 * 64, "5·L·H·N·P: the recurrence's h = a·h + Δx·B (3) and y += h·C (2) per state and head channel, §e.2"),
     "W5": (2 * 5 * L * 24 * 128 * 64, "2 × W4: one recurrence per direction, §f"),
+    "W7a": (2 * L * 768 * 3072, "2·M·K·N: one multiply-add per (row, inner, column), M = L, K = 768, N = 3072"),
+    "W7b": (2 * L * 1536 * 768, "2·M·K·N, M = L, K = 1536, N = 768"),
 }
 TITLES = {
     "W1": "W1 — Mamba selective scan, D=1536, L=2048, N=16 (softplus(Δ+bias), D skip, silu(z) gate)",
     "W3": "W3 — causal softmax attention, 12 heads, L=2048, d=64",
     "W4": "W4 — Mamba-2 SSD, 24 heads, head dim 64, N=128, L=2048",
     "W5": "W5 — Hydra bidirectional SSD, W4's sizes, both directions",
+    "W7a": "W7a — GEMM (2048×768)·(768×3072), `linear` with the weight [out, in] (Mamba-130m's in_proj)",
+    "W7b": "W7b — GEMM (2048×1536)·(1536×768), `linear` with the weight [out, in] (Mamba-130m's out_proj)",
 }
 IMPLS = {
     "c": "hand-written C (AVX2+FMA intrinsics, pthreads)",
-    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax)",
+    "openblas": "OpenBLAS `cblas_sgemm` from C (row-major, B transposed; OPENBLAS_NUM_THREADS = threads)",
+    "numpy": "NumPy `x @ w.T` (its bundled BLAS; OPENBLAS_NUM_THREADS = threads)",
+    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax / matmul)",
     "seqc": "seqc JIT, the workload's structured-mixer model",
     "seqc-scanop": "seqc JIT, W1 with the plain `scan` primitive (Ā, B̄u materialized)",
 }
-ORDER = ["c", "jax", "seqc", "seqc-scanop"]
+ORDER = ["c", "openblas", "numpy", "jax", "seqc", "seqc-scanop"]
 
 
 def main():
@@ -96,17 +102,19 @@ def main():
     w("sizes by this count (its inputs and outputs move in well under a millisecond at the triad bandwidth).")
     w("")
 
-    for wl in ["W1", "W3", "W4", "W5"]:
+    for wl in ["W1", "W3", "W4", "W5", "W7a", "W7b"]:
         rs = [r for r in rows if r.get("workload") == wl]
         if not rs:
             continue
         w(f"## {TITLES[wl]}")
         w("")
-        cs = [r["median_ms"] for r in rs if r.get("impl") == "c" and "median_ms" in r]
+        # The C peer: hand-written C, or OpenBLAS for the GEMMs (W7).
+        cs = [r["median_ms"] for r in rs if r.get("impl") in ("c", "openblas") and "median_ms" in r]
         best_c = min(cs) if cs else None
         w("Implementations: " + "; ".join(f"**{k}** = {IMPLS[k]}" for k in ORDER if any(r["impl"] == k for r in rs)) + ".")
         w("")
-        w("| impl | threads | median ms | min–max ms | runs | × best C | % of roofline | compile |")
+        peer = "OpenBLAS" if wl.startswith("W7") else "C"
+        w(f"| impl | threads | median ms | min–max ms | runs | × best {peer} | % of roofline | compile |")
         w("|---|---|---|---|---|---|---|---|")
         rs.sort(key=lambda r: (ORDER.index(r["impl"]) if r["impl"] in ORDER else 99, r["threads"]))
         shown = set()
@@ -126,6 +134,17 @@ def main():
             comp = f"{r['compile_ms'] / 1e3:.2f} s" if "compile_ms" in r else "—"
             w(f"| {r['impl']} | {r['threads']} | {r['median_ms']:.1f} | {r['min_ms']:.1f}–{r['max_ms']:.1f} | "
               f"{r['runs']} | {ratio} | {roof} | {comp} |")
+        if wl.startswith("W7"):
+            # The GEMM goal is relative to OpenBLAS at the same thread count.
+            same = []
+            for t in sorted({r["threads"] for r in rs}):
+                ob = [r["median_ms"] for r in rs if r["impl"] == "openblas" and r["threads"] == t and "median_ms" in r]
+                sq = [r["median_ms"] for r in rs if r["impl"] == "seqc" and r["threads"] == t and "median_ms" in r]
+                if ob and sq:
+                    same.append(f"{ob[0] / sq[0] * 100:.0f}% at {t} thread(s)")
+            if same:
+                w("")
+                w("seqc's speed as a share of OpenBLAS's at the same thread count: " + ", ".join(same) + ".")
         if wl in FLOPS and peak:
             w("")
             w("Roofline time: " + ", ".join(f"{FLOPS[wl][0] / (peak[t] * 1e9) * 1e3:.1f} ms at {t} thread(s)"
@@ -146,6 +165,10 @@ def main():
     w("- **JAX**: `jax.jit` of `lax.scan` recurrences (W1, W4, W5; W5 scans twice, once with `reverse=True`) and of")
     w("  einsum + mask + softmax (W3); checked against float64 NumPy at L=48; timed with `block_until_ready`.")
     w("  1 thread: `taskset -c 0` and `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1`.")
+    w("- **OpenBLAS / NumPy** (W7): `bench/peers/w7_gemm.c` calls `cblas_sgemm` (row-major, B transposed, as")
+    w("  `linear` stores its weight) and checks itself against a double reference at 67×301×45; `numpy_peers.py` times")
+    w("  `np.matmul(x, w.T, out=y)`. Both run once per thread count with `OPENBLAS_NUM_THREADS` set to it. JAX's W7 is")
+    w("  `jit(x @ w.T)` at full f32 precision.")
     w("- **seqc**: `Benchmarks/workloads/*.seq` through `Model.compile(optLevel: 3)` (compile time in the table), checked")
     w("  against the f64 reference interpreter at L=64 (relative error < 1e-3) before timing; the timed region is")
     w("  one `CompiledModel.run` call, including the API's copies of inputs and outputs. `threads` is")

@@ -8,8 +8,9 @@
 #   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
 #   WORKLOADS=W1,W4 NO_REPORT=1 bench/run.sh   # a subset (the report needs the full run)
 #
-# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, Python 3 with NumPy and jax[cpu]; the last two
-# are installed here when missing (apt-get for gcc, pip for jax). No other network access.
+# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, OpenBLAS (W7's peer), Python 3 with NumPy and
+# jax[cpu]; they are installed here when missing (apt-get for gcc and libopenblas-dev, pip for jax). No other network
+# access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,7 +18,7 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
-WORKLOADS=${WORKLOADS:-W1,W3,W4,W5}
+WORKLOADS=${WORKLOADS:-W1,W3,W4,W5,W7}
 # want W3 → true when W3 is selected.
 want() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$OUT"
@@ -31,6 +32,10 @@ if ! command -v gcc >/dev/null 2>&1; then
     log "installing gcc (apt)"
     apt-get update -qq && apt-get install -y -qq gcc libc6-dev >&2
 fi
+if want W7 && [[ ! -e /usr/include/x86_64-linux-gnu/cblas.h && ! -e /usr/include/cblas.h ]]; then
+    log "installing OpenBLAS (apt)"
+    apt-get update -qq && apt-get install -y -qq libopenblas-dev >&2
+fi
 if ! python3 -c 'import jax, numpy' 2>/dev/null; then
     log "installing jax[cpu] (pip)"
     python3 -m pip install --quiet "jax[cpu]" numpy >&2
@@ -43,6 +48,7 @@ CFLAGS="-O3 -march=native -ffp-contract=fast -fno-math-errno -pthread"
 for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
     gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lm
 done
+want W7 && gcc $CFLAGS -I/usr/include/x86_64-linux-gnu -o "$OUT/w7_gemm" bench/peers/w7_gemm.c -lopenblas -lm
 log "swift build -c release --package-path Benchmarks"
 swift build -c release --package-path Benchmarks >&2
 BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
@@ -76,6 +82,16 @@ for p in w1_scan w3_attention w4_ssd w5_hydra; do
     want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
+if want W7; then
+    # OpenBLAS (from C) and NumPy size their thread pools when they start: one process per thread count.
+    log "OpenBLAS and NumPy peers (W7)"
+    for t in ${THREADS//,/ }; do
+        OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$OUT/w7_gemm" --threads "$t" --runs "$RUNS" --json >> "$RESULTS" \
+            || log "w7_gemm $t failed"
+        OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t python3 bench/peers/numpy_peers.py --threads "$t" --runs "$RUNS" \
+            >> "$RESULTS" || log "numpy $t failed"
+    done
+fi
 log "JAX peers (1 thread: XLA intra-op threading off and pinned to one core; 2 threads: both cores)"
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
     taskset -c 0 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 1 --runs "$RUNS" >> "$RESULTS" || log "jax 1T failed"

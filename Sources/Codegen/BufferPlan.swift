@@ -70,8 +70,7 @@ struct BufferPlan {
         var types = values.map(\.type)
         var scratchSlots: [Int: [Int]] = [:]
         for (n, inst) in function.body.enumerated() {
-            guard let need = StateRequirement.of(inst) else { continue }
-            for t in need.scratchTypes {
+            for t in (StateRequirement.of(inst)?.scratchTypes ?? []) + GEMMTiling.scratchTypes(inst) {
                 scratchSlots[n, default: []].append(types.count)
                 types.append(t)
                 sources.append(.scratch)

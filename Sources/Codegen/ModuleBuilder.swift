@@ -81,9 +81,9 @@ enum ModuleBuilder {
         case .binary(let op):
             e.lowerBinary(op, out, r[0], x[0], o[0], x[1], o[1])
         case .linear(let hasBias):
-            e.lowerLinear(out, r[0], x[0], o[0], o[1], bias: hasBias ? o[2] : nil)
+            e.lowerLinear(out, r[0], x[0], o[0], x[1], o[1], bias: hasBias ? o[2] : nil, scratch: scratch[0])
         case .matmul:
-            e.lowerMatmul(out, r[0], x[0], o[0], x[1], o[1])
+            e.lowerMatmul(out, r[0], x[0], o[0], x[1], o[1], scratch: scratch[0])
         case .reduce(let op, let axis, _):
             e.lowerReduce(op, axis: axis, out, r[0], x[0], o[0])
         case .rmsNorm(let eps):

@@ -68,8 +68,9 @@ import Testing
     }
 
     @Test func longDotProductAccumulatesSequentially() throws {
-        // 1000-term f32 sums: the reference adds in index order in f32, so a reassociating (vectorised)
-        // reduction would show up as a mismatch far above 1e-6.
+        // 1000-term f32 sums: the reference accumulates fused multiply-adds in index order in f32, as the GEMM
+        // promises for every blocking and thread count, so a reassociating reduction would show up as a mismatch far
+        // above 1e-6.
         let f = try function("""
             func @dot {
               %0 = input "x" : DT[R, 1000]

@@ -3,7 +3,8 @@ import IR
 
 /// A tiny reference evaluator for the tests: values are Doubles, but every elementary operation is
 /// rounded to the value's dtype (`r`), so f32 arithmetic is emulated exactly (double rounding is
-/// innocuous for + − × ÷ √). Sums run sequentially in index order, like the generated code.
+/// innocuous for + − × ÷ √). Sums run sequentially in index order, like the generated code; linear and matmul
+/// accumulate with fused multiply-adds in that order, as the generated GEMM does (docs/GEMM.md).
 struct RefTensor {
     var dtype: DType
     var shape: [Int]
@@ -12,6 +13,11 @@ struct RefTensor {
 
 enum Reference {
     static func r(_ x: Double, _ dt: DType) -> Double { dt == .f32 ? Double(Float(x)) : x }
+
+    /// acc + a · b rounded once in `dt` (a fused multiply-add), as the generated GEMM accumulates.
+    static func fma(_ acc: Double, _ a: Double, _ b: Double, _ dt: DType) -> Double {
+        dt == .f32 ? Double(Float(acc).addingProduct(Float(a), Float(b))) : acc.addingProduct(a, b)
+    }
 
     static func evaluate(_ f: Function, inputs: [String: Tensor], params: [String: Tensor]) -> [String: RefTensor] {
         var bindings: [String: Int] = [:]
@@ -135,7 +141,7 @@ enum Reference {
         for row in 0..<rows {
             for j in 0..<o {
                 var acc = 0.0
-                for p in 0..<k { acc = r(acc + r(x[0].data[row * k + p] * x[1].data[j * k + p], dt), dt) }
+                for p in 0..<k { acc = fma(acc, x[0].data[row * k + p], x[1].data[j * k + p], dt) }
                 if x.count == 3 { acc = r(acc + x[2].data[j], dt) }
                 out.append(acc)
             }
@@ -155,7 +161,7 @@ enum Reference {
                 ib[ib.count - 2] = p
                 ia[ia.count - 2] = i
                 ib[ib.count - 1] = j
-                acc = r(acc + r(a.data[broadcastOffset(ia, a.shape)] * b.data[broadcastOffset(ib, b.shape)], dt), dt)
+                acc = fma(acc, a.data[broadcastOffset(ia, a.shape)], b.data[broadcastOffset(ib, b.shape)], dt)
             }
             return acc
         }

@@ -1,14 +1,15 @@
-"""JAX (XLA CPU) peers for W1, W3, W4, W5: the formulations a JAX user writes.
+"""JAX (XLA CPU) peers for W1, W3, W4, W5, W7: the formulations a JAX user writes.
 
   W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
   W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
+  W7: x @ w.T (XLA's CPU dot, Eigen's GEMM); W7 selects both shapes, W7a and W7b.
 
 Each workload is verified at a small size against a float64 NumPy reference, then jitted once (compile time
 reported), warmed up, and timed with block_until_ready. One JSON line per workload on stdout, the schema shared
 with seqc-bench and the C peers. The thread count is the process's: bench/run.sh runs this under `taskset -c 0`
 with XLA's intra-op threading off for 1 thread, and on both cores for 2; --threads only labels the output.
 
-  python3 bench/peers/jax_peers.py --threads 1 --runs 5 [--workload W1,W3,W4,W5]
+  python3 bench/peers/jax_peers.py --threads 1 --runs 5 [--workload W1,W3,W4,W5,W7]
 """
 import argparse
 import json
@@ -164,6 +165,23 @@ def ssd_ref(d, ndir):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# W7: one GEMM as `linear`, y = x · wᵀ with x (L, in), w (out, in); W7a in=768 out=3072, W7b in=1536 out=768.
+
+def w7_data(rng, L, d_in, d_out):
+    return dict(x=rng.uniform(-1, 1, (L, d_in)).astype(np.float32),
+                w=rng.uniform(-0.05, 0.05, (d_out, d_in)).astype(np.float32))
+
+
+@jax.jit
+def w7_jax(x, w):
+    return jnp.matmul(x, w.T, precision=lax.Precision.HIGHEST)
+
+
+def w7_ref(d):
+    return d["x"].astype(np.float64) @ d["w"].astype(np.float64).T
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 WORKLOADS = {
     "W1": (lambda rng, L: w1_data(rng, 1536 if L > 100 else 64, L), w1_jax, w1_ref,
@@ -173,7 +191,11 @@ WORKLOADS = {
            lambda d: (d["x"], d["dt0"], d["B0"], d["C0"], d["A"], d["Dh"], d["bias"])),
     "W5": (lambda rng, L: ssd_data(rng, L, 2), w5_jax, lambda d: ssd_ref(d, 2),
            lambda d: (d["x"], d["dt0"], d["B0"], d["C0"], d["dt1"], d["B1"], d["C1"], d["A"], d["Dh"], d["bias"])),
+    "W7a": (lambda rng, L: w7_data(rng, L, 768, 3072), w7_jax, w7_ref, lambda d: (d["x"], d["w"])),
+    "W7b": (lambda rng, L: w7_data(rng, L, 1536, 768), w7_jax, w7_ref, lambda d: (d["x"], d["w"])),
 }
+# Workload families: W7 is both GEMM shapes.
+FAMILIES = {"W7": ["W7a", "W7b"]}
 
 
 def main():
@@ -184,7 +206,8 @@ def main():
     ap.add_argument("--length", type=int, default=2048)
     args = ap.parse_args()
     threads = args.threads or len(os.sched_getaffinity(0))
-    for wl in args.workload.upper().split(","):
+    names = {k.upper(): k for k in list(WORKLOADS) + list(FAMILIES)}
+    for wl in [k for w in args.workload.split(",") for k in FAMILIES.get(names[w.upper()], [names[w.upper()]])]:
         make, fn, ref, argsof = WORKLOADS[wl]
         small = make(np.random.default_rng(11), 48)
         err = float(np.max(np.abs(np.asarray(fn(*argsof(small))) - ref(small))) / np.max(np.abs(ref(small))))

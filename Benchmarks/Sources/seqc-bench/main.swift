@@ -1,6 +1,6 @@
 // seqc-bench: times JIT-compiled workload models (Benchmarks/workloads/*.seq) at the sizes of docs/PERFORMANCE.md.
 //
-//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|all] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|W7|all] [--threads 1,2]
 //       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
 //
 // For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
@@ -32,7 +32,7 @@ struct Options {
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
-    usage: seqc-bench [--workload W1|W3|W4|W5|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+    usage: seqc-bench [--workload W1|W3|W4|W5|W7|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
                       [--verify-length L] [--length L] [--workloads DIR] [--json]
 
     """.utf8))
@@ -55,7 +55,7 @@ func parseOptions() -> Options {
         switch a {
         case "--workload", "-w":
             let v = value()
-            o.workloads = v.lowercased() == "all" ? ["W1", "W3", "W4", "W5"] : v.uppercased().split(separator: ",").map(String.init)
+            o.workloads = v.lowercased() == "all" ? ["W1", "W3", "W4", "W5", "W7"] : v.uppercased().split(separator: ",").map(String.init)
         case "--threads", "-t": o.threads = ints(value())
         case "--runs", "-n": o.runs = ints(value())[0]
         case "--warmup": o.warmup = Int(value()) ?? 1
@@ -154,6 +154,13 @@ let workloads: [Workload] = [
                   "B_fw": uniform([1, L, 1, NS], -1, 1, &rng), "C_fw": uniform([1, L, 1, NS], -1, 1, &rng),
                   "B_bw": uniform([1, L, 1, NS], -1, 1, &rng), "C_bw": uniform([1, L, 1, NS], -1, 1, &rng)]
              }, weights: ssdWeights),
+    // W7: GEMM alone, (L × in) · (in × out) as `linear` (weight [out, in]); --workload W7 runs both shapes.
+    Workload(id: "W7a", impl: "seqc", file: "w7_gemm_in_proj.seq", title: "GEMM (L×768)·(768×3072), linear",
+             inputs: { L, rng in ["x": uniform([L, 768], -1, 1, &rng)] },
+             weights: { rng in ["w": uniform([3072, 768], -0.05, 0.05, &rng)] }),
+    Workload(id: "W7b", impl: "seqc", file: "w7_gemm_out_proj.seq", title: "GEMM (L×1536)·(1536×768), linear",
+             inputs: { L, rng in ["x": uniform([L, 1536], -1, 1, &rng)] },
+             weights: { rng in ["w": uniform([768, 1536], -0.05, 0.05, &rng)] }),
 ]
 
 // MARK: - Measuring
@@ -221,7 +228,8 @@ func emitError(_ w: Workload, _ message: String) {
 var interpreted: [String: [String: Tensor]] = [:]
 
 for id in options.workloads {
-    let selected = workloads.filter { $0.id == id }
+    // A workload family (W7) selects its members (W7a, W7b).
+    let selected = workloads.filter { $0.id == id || ($0.id.dropLast() == id && $0.id.last!.isLetter) }
     if selected.isEmpty { note("seqc-bench: unknown workload \(id)"); exit(2) }
     for w in selected {
         note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(options.length)")
