@@ -19,9 +19,9 @@ extension Emitter {
     /// The S6 kernel keeps this many state vectors live across the time loop (AVX2 has 16 registers; beyond twice
     /// that spilling would cost more than the generic kernel saves).
     static let maxLaneStates = 32
-    /// Bytes per SIMD register the S6 kernel targets: AVX2's 256 bits (8 f32 or 4 f64 lanes). Wider hosts still get
-    /// correct code; LLVM splits or widens as the target needs.
-    static let vectorBytes = 32
+    /// Bytes per SIMD register the vector kernels target (S6 and SSD scans, attention, elementwise math, transposes):
+    /// the host's widest vectors (HostVectors, GEMMTiling.swift) — 64 with AVX-512, 32 with AVX2, else 16.
+    static var vectorBytes: Int { HostVectors.bytes }
 
     func lowerSSMScanExp(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
         let ops = inst.operands
