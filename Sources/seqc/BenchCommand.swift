@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
             ±1/√fan-in (fan-in: all dims but the first), rank ≤ 1 uniform in [0.5, 1.5]. Random float inputs are \
             uniform in [-1, 1); integer inputs are ids below the size of the table they index (an embedding's \
             vocabulary), or 0/1 when they index nothing. Everything is drawn from --seed.
+
             Reports compile time (frontend, Graph IR passes, LLVM, JIT), the median/min/max of the timed runs, \
             GFLOP/s (FLOPs counted from the optimized Graph IR: linear and matmul 2·M·N·K, mixers by their direct \
             algorithm) and memory (the runtime's buffers per run, weights, inputs, and the process's peak RSS). \
