@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # One command for seqc's benchmark: builds the C peers and seqc-bench, runs this machine's roofline, the C peers,
-# the JAX peers and seqc at 1 and 2 threads, collects one JSON line per (workload, impl, threads) in
-# bench/out/results.jsonl and writes docs/PERFORMANCE.md from them.
+# the JAX peers, the PyTorch peers (whole models) and seqc at 1 and 2 threads, collects one JSON line per
+# (workload, impl, threads) in bench/out/results.jsonl and writes docs/PERFORMANCE.md from them.
 #
 #   bench/run.sh                       # RUNS=9 timed runs per entry (5 for the slow seqc-scanop form of W1)
 #   RUNS=11 SLOW_RUNS=5 bench/run.sh   # more runs
 #   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
 #   WORKLOADS=W1,W4 NO_REPORT=1 bench/run.sh   # a subset (the report needs the full run)
+#   WORKLOADS=W8,LM1,LM2 LM_RUNS=1 LM_WARMUP=0 NO_REPORT=1 bench/run.sh   # whole models, one cold run of each LM
 #
-# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, OpenBLAS (W7's peer), Python 3 with NumPy and
-# jax[cpu]; they are installed here when missing (apt-get for gcc and libopenblas-dev, pip for jax). No other network
-# access.
+# Workloads: W1, W3, W4, W5 (mixers); W7 (GEMMs); W8 (one Mamba block), LM1 (Mamba-130m-shaped LM), LM2 (Mamba-2-130m-shaped
+# LM): whole models at L=2048. The LMs run LM_RUNS (default 3) timed runs after LM_WARMUP (default 1) warm-ups.
+#
+# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, OpenBLAS, Python 3 with NumPy and jax[cpu], and
+# PyTorch's CPU wheel; they are installed here when missing (apt-get for gcc and libopenblas-dev, pip for jax and for
+# a `+cpu` torch wheel found in pip's find-links; without one the PyTorch peers are skipped). No other network access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -18,7 +22,9 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
-WORKLOADS=${WORKLOADS:-W1,W3,W4,W5,W7}
+WORKLOADS=${WORKLOADS:-W1,W3,W4,W5,W7,W8,LM1,LM2}
+LM_RUNS=${LM_RUNS:-3}
+LM_WARMUP=${LM_WARMUP:-1}
 # want W3 → true when W3 is selected.
 want() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$OUT"
@@ -32,13 +38,24 @@ if ! command -v gcc >/dev/null 2>&1; then
     log "installing gcc (apt)"
     apt-get update -qq && apt-get install -y -qq gcc libc6-dev >&2
 fi
-if want W7 && [[ ! -e /usr/include/x86_64-linux-gnu/cblas.h && ! -e /usr/include/cblas.h ]]; then
-    log "installing OpenBLAS (apt)"
-    apt-get update -qq && apt-get install -y -qq libopenblas-dev >&2
-fi
 if ! python3 -c 'import jax, numpy' 2>/dev/null; then
     log "installing jax[cpu] (pip)"
     python3 -m pip install --quiet "jax[cpu]" numpy >&2
+fi
+if ! gcc -xc -E - <<< '#include <cblas.h>' >/dev/null 2>&1; then
+    log "installing OpenBLAS (apt)"
+    apt-get update -qq && apt-get install -y -qq libopenblas-dev >&2
+fi
+# PyPI's default torch wheel pulls CUDA: install the CPU-only wheel from pip's find-links when there is one.
+if ! python3 -c 'import torch' 2>/dev/null; then
+    links=${PIP_FIND_LINKS:-$(python3 -m pip config get global.find-links 2>/dev/null || true)}
+    wheel=$(ls "$links"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)
+    if [[ -n "$wheel" ]]; then
+        log "installing $(basename "$wheel") (pip)"
+        python3 -m pip install --quiet "$wheel" >&2 || log "torch did not install; PyTorch peers skipped"
+    else
+        log "no CPU-only torch wheel in pip's find-links; PyTorch peers skipped"
+    fi
 fi
 
 # --- build --------------------------------------------------------------------------------------------------------
@@ -49,6 +66,7 @@ for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
     gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lm
 done
 want W7 && gcc $CFLAGS -I/usr/include/x86_64-linux-gnu -o "$OUT/w7_gemm" bench/peers/w7_gemm.c -lopenblas -lm
+want W8 && gcc $CFLAGS -I/usr/include/x86_64-linux-gnu -o "$OUT/w8_mamba_block" bench/peers/w8_mamba_block.c -lopenblas -lm
 log "swift build -c release --package-path Benchmarks"
 swift build -c release --package-path Benchmarks >&2
 BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
@@ -67,6 +85,8 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
     echo "gcc=$(gcc --version | head -1)"
     echo "swift=$(swift --version 2>&1 | head -1)"
     echo "jax=$(python3 -c 'import jax; print(jax.__version__)')"
+    echo "torch=$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo none)"
+    echo "openblas=$(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo '?')"
     echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Benchmarks bench || echo ' (modified)')"
     echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "runs=$RUNS"
@@ -78,7 +98,7 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
 log "roofline"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 log "C peers"
-for p in w1_scan w3_attention w4_ssd w5_hydra; do
+for p in w1_scan w3_attention w4_ssd w5_hydra w8_mamba_block; do
     want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
@@ -94,14 +114,25 @@ if want W7; then
 fi
 log "JAX peers (1 thread: XLA intra-op threading off and pinned to one core; 2 threads: both cores)"
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
-    taskset -c 0 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 1 --runs "$RUNS" >> "$RESULTS" || log "jax 1T failed"
+    taskset -c 0 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 1 --runs "$RUNS" --lm-runs "$LM_RUNS" >> "$RESULTS" || log "jax 1T failed"
 if [[ ",$THREADS," == *",2,"* ]]; then
-    taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
+    taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" --lm-runs "$LM_RUNS" >> "$RESULTS" || log "jax 2T failed"
+fi
+# PyTorch: whole models only (W8, LM1, LM2).
+TORCH_WL=$(echo "$WORKLOADS" | tr ',' '\n' | grep -E '^(W8|LM1|LM2)$' | paste -sd, - || true)
+if [[ -n "$TORCH_WL" ]] && python3 -c 'import torch' 2>/dev/null; then
+    log "PyTorch peers (torch.set_num_threads; pinned like JAX)"
+    taskset -c 0 python3 bench/peers/torch_peers.py --workload "$TORCH_WL" --threads 1 --runs "$RUNS" --lm-runs "$LM_RUNS" >> "$RESULTS" || log "torch 1T failed"
+    if [[ ",$THREADS," == *",2,"* ]]; then
+        taskset -c 0,1 python3 bench/peers/torch_peers.py --workload "$TORCH_WL" --threads 2 --runs "$RUNS" --lm-runs "$LM_RUNS" >> "$RESULTS" || log "torch 2T failed"
+    fi
 fi
 log "seqc"
 for wl in ${WORKLOADS//,/ }; do
-    runs=$RUNS; [[ $wl == W1 ]] && runs=$SLOW_RUNS  # W1's slow scan-op form
-    "$BENCH" --workload "$wl" --threads "$THREADS" --runs "$runs" --json >> "$RESULTS" || log "seqc-bench $wl failed"
+    runs=$RUNS; warmup=1
+    [[ $wl == W1 ]] && runs=$SLOW_RUNS  # W1's slow scan-op form
+    [[ $wl == LM* ]] && runs=$LM_RUNS && warmup=$LM_WARMUP
+    "$BENCH" --workload "$wl" --threads "$THREADS" --runs "$runs" --warmup "$warmup" --json >> "$RESULTS" || log "seqc-bench $wl failed"
 done
 # The roofline again at the end: the report takes the better of the two (the neighbours' load varies).
 log "roofline (again)"

@@ -8,9 +8,14 @@ struct Pipeline {
     let kernels: [KernelInfo]
     let targetMachine: TargetMachineHandle
     let optLevel: Int
+    /// `buildIR` and `optimize` of this compilation.
+    let timings: CodegenTimings
 
     init(_ function: Function, _ options: CodegenOptions) throws(CodegenError) {
         optLevel = try options.validated()
+        let clock = ContinuousClock()
+        var start = clock.now
+        var t = CodegenTimings()
         do {
             try verify(function)
         } catch {
@@ -21,7 +26,11 @@ struct Pipeline {
         (module, kernels) = try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
         try module.configure(for: targetMachine)
         try module.verify()
+        t.buildIR = CodegenTimings.seconds(since: start, clock)
+        start = clock.now
         try module.optimize(level: optLevel, tm: targetMachine)
         if optLevel > 0 { try module.verify() }  // the optimised text is what we hand out
+        t.optimize = CodegenTimings.seconds(since: start, clock)
+        timings = t
     }
 }

@@ -19,15 +19,34 @@ extension Model {
     public func emit(
         _ stage: EmitStage, optLevel: Int = 2, locations: Bool = false, mixers: MixerAlgorithm = .auto
     ) throws(SeqCError) -> String {
+        var t = CompileTimings()
+        return try emit(stage, optLevel: optLevel, locations: locations, mixers: mixers, timings: &t)
+    }
+
+    /// `emit`, recording the phases the stage went through in `timings`.
+    public func emit(
+        _ stage: EmitStage, optLevel: Int, locations: Bool, mixers: MixerAlgorithm, timings: inout CompileTimings
+    ) throws(SeqCError) -> String {
         switch stage {
-        case .ir: return printFunction(try graph(), locations: locations)
-        case .irOpt: return printFunction(try optimizedGraph(optLevel: optLevel, mixers: mixers), locations: locations)
-        case .llvm:
-            let g = try optimizedGraph(optLevel: optLevel, mixers: mixers)
-            return try wrapping { try CodegenText.llvmIR(g, options: CodegenOptions(optLevel: optLevel)) }
-        case .asm:
-            let g = try optimizedGraph(optLevel: optLevel, mixers: mixers)
-            return try wrapping { try CodegenText.assembly(g, options: CodegenOptions(optLevel: optLevel)) }
+        case .ir:
+            timings.add("parse", .frontend, parseSeconds)
+            let start = ContinuousClock.now
+            let g = try graph()
+            timings.add("lower to Graph IR", .frontend, seconds(since: start))
+            return printFunction(g, locations: locations)
+        case .irOpt:
+            return printFunction(try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &timings), locations: locations)
+        case .llvm, .asm:
+            let g = try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &timings)
+            var t = CodegenTimings()
+            let options = CodegenOptions(optLevel: optLevel)
+            let text = try wrapping {
+                stage == .llvm
+                    ? try CodegenText.llvmIR(g, options: options, timings: &t)
+                    : try CodegenText.assembly(g, options: options, timings: &t)
+            }
+            timings.add(t, printedIR: stage == .llvm)
+            return text
         }
     }
 }

@@ -16,12 +16,16 @@ public struct Model: Sendable {
     let declaration: ModelDecl
     /// Parameter values set over the defaults, by name.
     public private(set) var overrides: [String: ParameterValue] = [:]
+    /// How long parsing the source took, in seconds (the first phase of `CompileTimings`).
+    public let parseSeconds: Double
 
     /// Parses model source held in memory; `file` is the name diagnostics use.
     public init(source: String, file: String = "<memory>") throws(SeqCError) {
         self.file = file
         self.source = source
+        let start = ContinuousClock.now
         self.declaration = try wrapping { try parseModel(source, file: file) }
+        parseSeconds = seconds(since: start)
     }
 
     /// Reads and parses a `.seq` file.
@@ -142,8 +146,22 @@ public struct Model: Sendable {
 
     /// The Graph IR after the optimization pipeline of `optLevel`; `mixers` forces how the mixers run.
     public func optimizedGraph(optLevel: Int = 2, mixers: MixerAlgorithm = .auto) throws(SeqCError) -> Function {
+        var t = CompileTimings()
+        return try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &t)
+    }
+
+    /// `optimizedGraph`, recording parse, lowering and every pass in `timings`.
+    public func optimizedGraph(
+        optLevel: Int, mixers: MixerAlgorithm, timings: inout CompileTimings
+    ) throws(SeqCError) -> Function {
+        timings.add("parse", .frontend, parseSeconds)
+        let start = ContinuousClock.now
         let g = try graph()
-        return try wrapping { try PassManager.pipeline(optLevel: optLevel, mixers: mixers).run(g) }
+        timings.add("lower to Graph IR", .frontend, seconds(since: start))
+        var steps: [PassManager.Step] = []
+        let out = try wrapping { try PassManager.pipeline(optLevel: optLevel, mixers: mixers).run(g) { steps.append($0) } }
+        for s in steps { timings.add("pass \(s.pass)", .passes, s.seconds) }
+        return out
     }
 
     /// Runs the model with the reference interpreter. With `mixers` other than `.auto`, the mixers are first rewritten
@@ -157,9 +175,11 @@ public struct Model: Sendable {
     }
 
     /// JIT-compiles the model for this machine.
+    /// `CompiledModel.timings` tells how long each phase took.
     public func compile(optLevel: Int = 2, mixers: MixerAlgorithm = .auto) throws(SeqCError) -> CompiledModel {
-        let g = try optimizedGraph(optLevel: optLevel, mixers: mixers)
-        return try CompiledModel(function: g, optLevel: optLevel)
+        var timings = CompileTimings()
+        let g = try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &timings)
+        return try CompiledModel(function: g, optLevel: optLevel, timings: timings)
     }
 }
 
@@ -174,11 +194,17 @@ public final class CompiledModel: @unchecked Sendable {
     public let function: Function
     public let optLevel: Int
     let compiled: CompiledFunction
+    /// How long each phase of the compilation took: parse and lowering, each pass, LLVM, JIT.
+    public let timings: CompileTimings
 
-    init(function: Function, optLevel: Int) throws(SeqCError) {
+    init(function: Function, optLevel: Int, timings: CompileTimings) throws(SeqCError) {
         self.function = function
         self.optLevel = optLevel
-        self.compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
+        let compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
+        self.compiled = compiled
+        var t = timings
+        t.add(compiled.timings, printedIR: true)
+        self.timings = t
     }
 
     /// Worker threads that run each kernel's independent outer loop (results do not depend on it).
@@ -190,5 +216,13 @@ public final class CompiledModel: @unchecked Sendable {
     /// Runs the compiled code on named inputs and weights.
     public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
         try wrapping { try compiled.run(inputs: inputs, params: weights, threads: threads) }
+    }
+
+    /// `run`, also reporting the bytes of intermediate and scratch buffers the run used (inputs, weights and the
+    /// copies of the outputs not counted).
+    public func runMeasuringMemory(
+        inputs: [String: Tensor], weights: [String: Tensor]
+    ) throws(SeqCError) -> (outputs: [String: Tensor], allocatedBytes: Int) {
+        try wrapping { try compiled.runMeasuringMemory(inputs: inputs, params: weights, threads: threads) }
     }
 }

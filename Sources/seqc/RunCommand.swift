@@ -33,6 +33,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads for the JIT (default: the number of cores).", valueName: "N"))
     var threads: Int?
 
+    @Flag(help: "Print how long each compilation phase took (on standard error).")
+    var timePasses = false
+
     func run() throws {
         do {
             let model = try options.load()
@@ -62,6 +65,7 @@ struct Run: ParsableCommand {
                 let compiled = try model.compile(optLevel: optLevel, mixers: try mixerAlgorithm(mixers))
                 compiled.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
                 summary.append("compiled (-O\(optLevel)) in \(format(clock.now - start))")
+                if timePasses { printToStandardError(compiled.timings.table()) }
                 start = clock.now
                 results = try compiled.run(inputs: feeds, weights: w)
                 summary.append("ran on \(compiled.threads) thread(s) in \(format(clock.now - start))")

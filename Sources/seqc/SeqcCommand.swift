@@ -11,7 +11,7 @@ struct Seqc: ParsableCommand {
             A model is a .seq file (see docs/LANGUAGE.md). seqc checks it, lowers it to a typed IR, and either runs it \
             with the reference interpreter or JIT-compiles it through LLVM.
             """,
-        subcommands: [Check.self, Compile.self, Run.self, Golden.self])
+        subcommands: [Check.self, Compile.self, Run.self, Bench.self, Golden.self])
 }
 
 /// Prints an error as one clear message on stderr and exits non-zero.
@@ -26,6 +26,10 @@ func fail(_ error: any Error) -> ExitCode {
 let mixersHelp = ArgumentHelp(
     "How mixers run: auto (cost model), direct, dense (matrix times x), or chunked (chunked SSD for scalar-decay scans).",
     valueName: "ALGORITHM")
+
+func printToStandardError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
 
 /// Parses `--mixers`.
 func mixerAlgorithm(_ text: String) throws(SeqCError) -> MixerAlgorithm {
@@ -95,13 +99,19 @@ struct Compile: ParsableCommand {
     @Option(name: .customShort("o"), help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
     var output: String?
 
+    @Flag(help: "Print how long each compilation phase took (on standard error).")
+    var timePasses = false
+
     func run() throws {
         do {
             guard let stage = EmitStage(rawValue: emit) else {
                 throw SeqCError("--emit must be one of \(EmitStage.allCases.map(\.rawValue).joined(separator: ", ")), got '\(emit)'")
             }
             guard (0...3).contains(optLevel) else { throw SeqCError("-O must be 0, 1, 2 or 3, got \(optLevel)") }
-            let text = try options.load().emit(stage, optLevel: optLevel, locations: locations, mixers: try mixerAlgorithm(mixers))
+            var timings = CompileTimings()
+            let text = try options.load().emit(
+                stage, optLevel: optLevel, locations: locations, mixers: try mixerAlgorithm(mixers), timings: &timings)
+            if timePasses { printToStandardError(timings.table()) }
             if let path = output {
                 guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
                     throw SeqCError("\(path): cannot write the output file")

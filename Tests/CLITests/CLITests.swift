@@ -18,13 +18,13 @@ private let seqcPath: String = {
     return root.appendingPathComponent(".build/debug/seqc").path
 }()
 
-private struct Result {
+struct Result {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
-private func seqc(_ args: [String]) throws -> Result {
+func seqc(_ args: [String]) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: seqcPath)
     p.arguments = args
@@ -39,15 +39,15 @@ private func seqc(_ args: [String]) throws -> Result {
     return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
-private func temporaryDirectory() throws -> URL {
+func temporaryDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqc-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
 
-private let example = ["--weights", "examples/selective_scan/weights.safetensors", "--input", "examples/selective_scan/inputs.npz"]
+let example = ["--weights", "examples/selective_scan/weights.safetensors", "--input", "examples/selective_scan/inputs.npz"]
 
-@Test(arguments: [[], ["check"], ["compile"], ["run"], ["golden"]])
+@Test(arguments: [[], ["check"], ["compile"], ["run"], ["bench"], ["golden"]])
 func everyCommandHasHelp(_ command: [String]) throws {
     let r = try seqc(command + ["--help"])
     #expect(r.status == 0)

@@ -1,8 +1,11 @@
-"""JAX (XLA CPU) peers for W1, W3, W4, W5, W7: the formulations a JAX user writes.
+"""JAX (XLA CPU) peers for W1, W3, W4, W5, W7, W8, LM1, LM2: the formulations a JAX user writes.
 
   W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
   W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
   W7: x @ w.T (XLA's CPU dot, Eigen's GEMM); W7 selects both shapes, W7a and W7b.
+  W8, LM1, LM2: the Mamba block and the Mamba / Mamba-2 LMs of mamba_models.py (one definition shared with the
+  PyTorch peer and the float64 NumPy reference), recurrences by `lax.scan`, the 24 layers by `lax.scan` over
+  stacked weights (as JAX LMs scan their layers; one layer body to compile).
 
 Each workload is verified at a small size against a float64 NumPy reference, then jitted once (compile time
 reported), warmed up, and timed with block_until_ready. One JSON line per workload on stdout, the schema shared
@@ -22,6 +25,8 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 from jax import lax
+
+import mamba_models as mm
 
 jax.config.update("jax_enable_x64", False)
 
@@ -181,6 +186,46 @@ def w7_ref(d):
     return d["x"].astype(np.float64) @ d["w"].astype(np.float64).T
 
 
+# W8, LM1, LM2: whole models (mamba_models.py) with the recurrences as lax.scan.
+
+def jax_s6(dt, A, B, C, u):
+    def step(h, xs):
+        dt_t, du_t, b_t, c_t = xs
+        h = jnp.exp(dt_t[:, None] * A) * h + du_t[:, None] * b_t[None, :]
+        return h, h @ c_t
+
+    _, ys = lax.scan(step, jnp.zeros(A.shape, jnp.float32), (dt, dt * u, B, C))
+    return ys
+
+
+def jax_ssd(x, dt, A, B, C):
+    def step(h, xs):
+        a_t, dt_t, x_t, b_t, c_t = xs
+        h = a_t[:, None, None] * h + (dt_t[:, None] * x_t)[:, :, None] * b_t[None, None, :]
+        return h, h @ c_t
+
+    h0 = jnp.zeros(x.shape[1:] + (B.shape[1],), jnp.float32)
+    _, ys = lax.scan(step, h0, (jnp.exp(dt * A), dt, x, B, C))
+    return ys
+
+
+@jax.jit
+def w8_jax(x, p):
+    return mm.mamba_mixer(jnp, jax_s6, x, p)
+
+
+def lm_jax(kind):
+    mixer, scan = (mm.mamba_mixer, jax_s6) if kind == 1 else (mm.mamba2_mixer, jax_ssd)
+
+    @jax.jit
+    def forward(ids, w):
+        h = w["emb"][ids]
+        h, _ = lax.scan(lambda h, p: (mm.layer(jnp, mixer, scan, h, p), None), h, w["layers"])
+        return mm.lm_head(jnp, h, w)
+
+    return forward
+
+
 # ---------------------------------------------------------------------------------------------------------------
 
 WORKLOADS = {
@@ -193,6 +238,12 @@ WORKLOADS = {
            lambda d: (d["x"], d["dt0"], d["B0"], d["C0"], d["dt1"], d["B1"], d["C1"], d["A"], d["Dh"], d["bias"])),
     "W7a": (lambda rng, L: w7_data(rng, L, 768, 3072), w7_jax, w7_ref, lambda d: (d["x"], d["w"])),
     "W7b": (lambda rng, L: w7_data(rng, L, 1536, 768), w7_jax, w7_ref, lambda d: (d["x"], d["w"])),
+    "W8": (lambda rng, L: mm.w8_data(rng, L, small=L <= 100), w8_jax, lambda d: mm.np_block(d["x"], d["p"], 1),
+           lambda d: (d["x"], d["p"])),
+    "LM1": (lambda rng, L: mm.lm_data(rng, L, 1, small=L <= 100), lm_jax(1), lambda d: mm.np_lm(d["ids"], d["w"], 1),
+            lambda d: (d["ids"], d["w"])),
+    "LM2": (lambda rng, L: mm.lm_data(rng, L, 2, small=L <= 100), lm_jax(2), lambda d: mm.np_lm(d["ids"], d["w"], 2),
+            lambda d: (d["ids"], d["w"])),
 }
 # Workload families: W7 is both GEMM shapes.
 FAMILIES = {"W7": ["W7a", "W7b"]}
@@ -204,26 +255,28 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="label only: the process's affinity decides")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--length", type=int, default=2048)
+    ap.add_argument("--lm-runs", type=int, default=3, help="timed runs of LM1 and LM2 (a forward takes seconds)")
     args = ap.parse_args()
     threads = args.threads or len(os.sched_getaffinity(0))
     names = {k.upper(): k for k in list(WORKLOADS) + list(FAMILIES)}
     for wl in [k for w in args.workload.split(",") for k in FAMILIES.get(names[w.upper()], [names[w.upper()]])]:
         make, fn, ref, argsof = WORKLOADS[wl]
         small = make(np.random.default_rng(11), 48)
-        err = float(np.max(np.abs(np.asarray(fn(*argsof(small))) - ref(small))) / np.max(np.abs(ref(small))))
+        want = ref(small)
+        err = float(np.max(np.abs(np.asarray(fn(*argsof(small))) - want)) / np.max(np.abs(want)))
         print(f"{wl} jax: L=48 max rel err vs float64 NumPy {err:.2e}", file=sys.stderr)
         if not err < 1e-4:
             print(json.dumps({"workload": wl, "impl": "jax", "threads": threads,
                               "error": f"verification failed: rel err {err:.3e}"}), flush=True)
             continue
         d = make(np.random.default_rng(0x5EC0), args.length)
-        xs = [jnp.asarray(a) for a in argsof(d)]
+        xs = [jax.tree_util.tree_map(jnp.asarray, a) for a in argsof(d)]
         t0 = time.perf_counter()
         compiled = fn.lower(*xs).compile()
         compile_ms = (time.perf_counter() - t0) * 1e3
         compiled(*xs).block_until_ready()
         times = []
-        for _ in range(args.runs):
+        for _ in range(args.lm_runs if wl.startswith("LM") else args.runs):
             t0 = time.perf_counter()
             compiled(*xs).block_until_ready()
             times.append((time.perf_counter() - t0) * 1e3)

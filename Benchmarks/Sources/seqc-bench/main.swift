@@ -1,13 +1,16 @@
-// seqc-bench: times JIT-compiled workload models (Benchmarks/workloads/*.seq) at the sizes of docs/PERFORMANCE.md.
+// seqc-bench: times JIT-compiled workload models at the sizes of docs/PERFORMANCE.md: the mixers
+// (Benchmarks/workloads/*.seq: W1, W3, W4, W5) and whole models (models/*.seq with their parameters set: W8 one Mamba
+// block, LM1 a Mamba-130m-shaped LM, LM2 a Mamba-2-130m-shaped LM; seeded random weights, `RandomTensors`).
 //
-//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|W7|all] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|W7|W8|LM1|LM2|all] [--threads 1,2]
 //       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
 //
 // For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
 // reference interpreter at a reduced length (a workload that fails the check is never timed), then time `run` at
 // the full size for each thread count: warm-up runs, then N timed runs; median, min and max. With --json, one
 // object per line on stdout, in the schema the peers share:
-//   {"workload","impl","threads","median_ms","min_ms","max_ms","runs"} (+ "compile_ms", "verify_rel_err"),
+//   {"workload","impl","threads","median_ms","min_ms","max_ms","runs"} (+ "compile_ms", "compile_split_ms",
+//   "gflop" (counted from the optimized Graph IR), "buffer_bytes", "verify_rel_err"),
 // or {"workload","impl","threads","error"} when the model does not compile or does not verify.
 // The timed region is one `CompiledModel.run` call: it includes the API's copies of inputs and outputs.
 import Foundation
@@ -16,7 +19,7 @@ import SeqC
 // MARK: - Options
 
 struct Options {
-    var workloads = ["W1", "W3", "W4", "W5"]
+    var workloads = ["W1", "W3", "W4", "W5", "W7", "W8", "LM1", "LM2"]
     var threads = [1, 2]
     var runs = 5
     var warmup = 1
@@ -28,12 +31,17 @@ struct Options {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("workloads").path
     }()
+    /// The repository's models/ (W8, LM1, LM2).
+    var modelsDir: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models").path
+    }()
 }
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
-    usage: seqc-bench [--workload W1|W3|W4|W5|W7|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
-                      [--verify-length L] [--length L] [--workloads DIR] [--json]
+    usage: seqc-bench [--workload W1|W3|W4|W5|W7|W8|LM1|LM2|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+                      [--verify-length L] [--length L] [--workloads DIR] [--models DIR] [--json]
 
     """.utf8))
     exit(2)
@@ -55,13 +63,14 @@ func parseOptions() -> Options {
         switch a {
         case "--workload", "-w":
             let v = value()
-            o.workloads = v.lowercased() == "all" ? ["W1", "W3", "W4", "W5", "W7"] : v.uppercased().split(separator: ",").map(String.init)
+            o.workloads = v.lowercased() == "all" ? Options().workloads : v.uppercased().split(separator: ",").map(String.init)
         case "--threads", "-t": o.threads = ints(value())
         case "--runs", "-n": o.runs = ints(value())[0]
-        case "--warmup": o.warmup = Int(value()) ?? 1
+        case "--warmup": o.warmup = max(Int(value()) ?? 1, 0)
         case "--verify-length": o.verifyLength = ints(value())[0]
         case "--length": o.length = ints(value())[0]
         case "--workloads": o.workloadsDir = value()
+        case "--models": o.modelsDir = value()
         case "--json": o.json = true
         case "-h", "--help": usage()
         default:
@@ -106,12 +115,18 @@ func dtBias(_ n: Int, _ rng: inout SplitMix64) -> Tensor {
 // MARK: - Workloads
 
 struct Workload {
-    let id: String
-    let impl: String
-    let file: String
-    let title: String
-    let inputs: (_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor]
-    let weights: (_ rng: inout SplitMix64) -> [String: Tensor]
+    var id: String
+    var impl: String
+    /// A file in Benchmarks/workloads, or in models/ when `settings` is not nil.
+    var file: String
+    var title: String
+    var inputs: (_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor]
+    /// The weights; nil: every weight the model declares, seeded random (`RandomTensors.weights`).
+    var weights: ((_ rng: inout SplitMix64) -> [String: Tensor])?
+    /// For a whole model from models/: the parameters that give it the benchmark's shape.
+    var settings: [(String, ParameterValue)]? = nil
+    /// The interpreter check's length when shorter than --verify-length (the f64 interpreter is slow on a 24-layer LM).
+    var verifyLength: Int? = nil
 }
 
 let W1Inputs: (Int, inout SplitMix64) -> [String: Tensor] = { L, rng in
@@ -132,7 +147,7 @@ let ssdWeights: (inout SplitMix64) -> [String: Tensor] = { rng in
     ["A": uniform([H], -16, -1, &rng), "D": uniform([H], 0.5, 1.5, &rng), "dt_bias": dtBias(H, &rng)]
 }
 
-let workloads: [Workload] = [
+let mixerWorkloads: [Workload] = [
     Workload(id: "W1", impl: "seqc", file: "w1_selective_scan.seq",
              title: "Mamba selective scan D=1536 N=16 (semiseparable mixer)", inputs: W1Inputs, weights: W1Weights),
     Workload(id: "W1", impl: "seqc-scanop", file: "w1_selective_scan_scanop.seq",
@@ -161,6 +176,26 @@ let workloads: [Workload] = [
     Workload(id: "W7b", impl: "seqc", file: "w7_gemm_out_proj.seq", title: "GEMM (L×1536)·(1536×768), linear",
              inputs: { L, rng in ["x": uniform([L, 1536], -1, 1, &rng)] },
              weights: { rng in ["w": uniform([768, 1536], -0.05, 0.05, &rng)] }),
+]
+
+/// W8, LM1, LM2: whole models from models/ at Mamba-130m's sizes, random weights (`RandomTensors`).
+let mambaSizes: [(String, ParameterValue)] = [("d_model", .int(768)), ("d_state", .int(16)), ("d_conv", .int(4)), ("expand", .int(2)), ("dt_rank", .int(48))]
+let tokens: (Int, inout SplitMix64) -> [String: Tensor] = { L, rng in
+    // Valid ids below both LMs' vocabularies (50280, 50288).
+    ["input_ids": try! Tensor(shape: [1, L], storage: .i32((0..<L).map { _ in Int32(rng.next() % 50280) }))]
+}
+let modelWorkloads: [Workload] = [
+    Workload(id: "W8", impl: "seqc", file: "mamba_block.seq",
+             title: "one Mamba block d_model 768, d_inner 1536, N=16, d_conv 4, dt_rank 48",
+             inputs: { L, rng in ["x": uniform([1, L, 768], -1, 1, &rng)] }, weights: nil, settings: mambaSizes),
+    Workload(id: "LM1", impl: "seqc", file: "mamba_lm.seq",
+             title: "Mamba-130m-shaped LM forward: 24 layers, vocab 50280, d_model 768",
+             inputs: tokens, weights: nil, settings: mambaSizes + [("n_layer", .int(24)), ("vocab_size", .int(50280))], verifyLength: 16),
+    Workload(id: "LM2", impl: "seqc", file: "mamba2_lm.seq",
+             title: "Mamba-2-130m-shaped LM forward: 24 layers, vocab 50288, d_model 768, headdim 64, N=128",
+             inputs: tokens, weights: nil,
+             settings: [("d_model", .int(768)), ("n_layer", .int(24)), ("vocab_size", .int(50288)), ("d_state", .int(128)),
+                        ("headdim", .int(64)), ("expand", .int(2)), ("d_conv", .int(4))], verifyLength: 16),
 ]
 
 // MARK: - Measuring
@@ -224,6 +259,8 @@ func emitError(_ w: Workload, _ message: String) {
     for t in options.threads { emit(w, threads: t, fields: [("error", jsonString(message))]) }
 }
 
+let workloads = mixerWorkloads + modelWorkloads
+
 /// Interpreter outputs of each workload's first form, to hold a second form of the same workload to them.
 var interpreted: [String: [String: Tensor]] = [:]
 
@@ -233,17 +270,22 @@ for id in options.workloads {
     if selected.isEmpty { note("seqc-bench: unknown workload \(id)"); exit(2) }
     for w in selected {
         note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(options.length)")
-        let path = (options.workloadsDir as NSString).appendingPathComponent(w.file)
-        let model: Model
-        do { model = try Model(contentsOf: path) } catch { emitError(w, "model: \(error.message)"); continue }
-
+        let dir = w.settings == nil ? options.workloadsDir : options.modelsDir
+        let path = (dir as NSString).appendingPathComponent(w.file)
+        var model: Model
         var rng = SplitMix64(seed: 0x5EC0)  // the same seed for every workload and run
-        let weights = w.weights(&rng)
+        let weights: [String: Tensor]
+        do {
+            model = try Model(contentsOf: path)
+            for (name, value) in w.settings ?? [] { try model.setParameter(name, value) }
+            weights = try w.weights.map { $0(&rng) } ?? RandomTensors.weights(for: try model.graph(), bindings: [:], seed: 0x5EC0)
+        } catch { emitError(w, "model: \((error as? SeqCError)?.message ?? "\(error)")"); continue }
 
         // The reference: the interpreter (f64) at a reduced length. It runs first, so a model that the JIT cannot
         // compile yet is still checked, and (for a workload written two ways) compared with the other form.
         var small = SplitMix64(seed: 7)
-        let smallInputs = w.inputs(options.verifyLength, &small)
+        let verifyLength = min(options.verifyLength, w.verifyLength ?? options.verifyLength)
+        let smallInputs = w.inputs(verifyLength, &small)
         let want: [String: Tensor]
         do {
             want = try model.interpret(inputs: smallInputs, weights: weights, precision: .f64)
@@ -262,7 +304,9 @@ for id in options.workloads {
         let compiled: CompiledModel
         do { compiled = try model.compile(optLevel: 3) } catch { emitError(w, error.message); continue }
         let compileMs = milliseconds(clock.now - t0)
-        note("  compiled in \(fmt(compileMs)) ms")
+        let split = CompileTimings.Group.allCases.map { ($0.rawValue, compiled.timings.seconds($0) * 1e3) }
+        note("  compiled in \(fmt(compileMs)) ms (" + split.map { "\($0.0) \(fmt($0.1))" }.joined(separator: ", ") + " ms)")
+        let splitJSON = "{" + split.map { "\(jsonString($0.0)):\(fmt($0.1))" }.joined(separator: ",") + "}"
 
         // Check the JIT against the interpreter before timing anything.
         let relErr: Double
@@ -270,26 +314,38 @@ for id in options.workloads {
             let got = try compiled.run(inputs: smallInputs, weights: weights)
             relErr = relativeError(got, want)
         } catch { emitError(w, "verification: \(error.message)"); continue }
-        note("  JIT vs interpreter (f64) at L=\(options.verifyLength): max rel err \(String(format: "%.2e", relErr))")
+        note("  JIT vs interpreter (f64) at L=\(verifyLength): max rel err \(String(format: "%.2e", relErr))")
         guard relErr < 1e-3 else {
-            emitError(w, "verification failed at L=\(options.verifyLength): max rel err \(relErr)")
+            emitError(w, "verification failed at L=\(verifyLength): max rel err \(relErr)")
             continue
         }
 
         // Time the full size.
         let inputs = w.inputs(options.length, &rng)
+        let gflop: String
+        if let b = try? bindSymbols(compiled.function, inputs: inputs, params: weights),
+           let count = FlopCount(compiled.function, bindings: b) {
+            gflop = String(format: "%.3f", count.total / 1e9)
+            note("  \(gflop) GFLOP per run (from the optimized Graph IR)")
+        } else {
+            gflop = "null"
+        }
+        let runs = options.runs
         for t in options.threads {
             compiled.threads = t
             do {
-                for i in 0..<max(options.warmup, 1) {
-                    let out = try compiled.run(inputs: inputs, weights: weights)
-                    if i == 0, !allFinite(out) { throw SeqCError("non-finite output at full size") }
-                }
+                var bufferBytes = 0
                 var times: [Double] = []
-                for _ in 0..<options.runs {
+                // The first run (a warm-up unless --warmup 0) checks the outputs.
+                let warmup = options.warmup
+                for i in 0..<(warmup + runs) {
                     let s = clock.now
-                    _ = try compiled.run(inputs: inputs, weights: weights)
-                    times.append(milliseconds(clock.now - s))
+                    let (out, bytes) = try compiled.runMeasuringMemory(inputs: inputs, weights: weights)
+                    let elapsed = milliseconds(clock.now - s)
+                    bufferBytes = max(bufferBytes, bytes)
+                    if i == 0, !allFinite(out) { throw SeqCError("non-finite output at full size") }
+                    if i >= warmup { times.append(elapsed) }
+                    note("    \(i < warmup ? "warm-up" : "run") \(i + 1): \(fmt(elapsed)) ms")
                 }
                 times.sort()
                 let n = times.count
@@ -297,7 +353,8 @@ for id in options.workloads {
                 note("  threads=\(t): median \(fmt(median)) ms (min \(fmt(times[0])), max \(fmt(times[n - 1])), \(n) runs)")
                 emit(w, threads: t, fields: [
                     ("median_ms", fmt(median)), ("min_ms", fmt(times[0])), ("max_ms", fmt(times[n - 1])),
-                    ("runs", "\(n)"), ("compile_ms", fmt(compileMs)), ("verify_rel_err", String(format: "%.3e", relErr)),
+                    ("runs", "\(n)"), ("compile_ms", fmt(compileMs)), ("compile_split_ms", splitJSON), ("gflop", gflop),
+                    ("buffer_bytes", "\(bufferBytes)"), ("verify_rel_err", String(format: "%.3e", relErr)),
                 ])
             } catch let e as SeqCError {
                 note("  threads=\(t): \(e.message)")

@@ -1,0 +1,52 @@
+// The pieces `seqc bench` and the benchmarks build on: compile timings, seeded random weights and inputs.
+import Foundation
+import SeqC
+import Testing
+
+@Test func compileTimingsCoverEveryPhaseInOrder() throws {
+    let compiled = try Model(source: tinyModel).compile()
+    let t = compiled.timings
+    #expect(t.phases.map(\.name) == [
+        "parse", "lower to Graph IR", "pass select-mixer-algorithms", "pass fuse-ssm-decay", "pass cse", "pass dce",
+        "LLVM IR build", "LLVM optimize", "LLVM IR text", "JIT materialize",
+    ])
+    #expect(t.phases.allSatisfy { $0.seconds >= 0 })
+    #expect(t.seconds(.jit) > 0 && t.seconds(.llvm) > 0)
+    let groups = CompileTimings.Group.allCases.map { t.seconds($0) }.reduce(0, +)
+    #expect(abs(groups - t.total) <= 1e-12 * max(t.total, 1))
+    #expect(t.table().contains("JIT materialize"))
+}
+
+@Test func runMeasuringMemoryCountsTheRuntimeBuffers() throws {
+    let compiled = try Model(source: tinyModel).compile()
+    let x = try Tensor(shape: [2, 3, 4], floats: (0..<24).map { Float($0) / 24 })
+    let w = try RandomTensors.weights(for: compiled.function, bindings: ["B": 2, "L": 3], seed: 1)
+    let r = try compiled.runMeasuringMemory(inputs: ["x": x], weights: w)
+    #expect(r.outputs == (try compiled.run(inputs: ["x": x], weights: w)))
+    // At least the two outputs' buffers: y [2, 3, 4] and total [2, 3], f32.
+    #expect(r.allocatedBytes >= (24 + 6) * 4)
+}
+
+@Test func randomWeightsAreSeededAndScaledByFanIn() throws {
+    let g = try Model(source: tinyModel).graph()
+    let a = try RandomTensors.weights(for: g, bindings: [:], seed: 5)
+    #expect(a == (try RandomTensors.weights(for: g, bindings: [:], seed: 5)))
+    #expect(a != (try RandomTensors.weights(for: g, bindings: [:], seed: 6)))
+    let proj = try #require(a["proj.weight"]).floats()
+    #expect(proj.allSatisfy { abs($0) <= 0.5 })  // ±1/√4
+    #expect(Set(proj).count == proj.count)
+    #expect(try #require(a["norm.weight"]).floats().allSatisfy { $0 >= 0.5 && $0 < 1.5 })
+}
+
+@Test func tokenInputsStayBelowTheTableTheyIndex() throws {
+    var m = try Model(contentsOf: root.appendingPathComponent("models/mamba_lm.seq").path)
+    try m.setParameter("vocab_size", .int(37))
+    let g = try m.graph()
+    #expect(RandomTensors.indexBound(of: "input_ids", in: g) == 37)
+    var rng = SeededGenerator(seed: 9)
+    let ids = try RandomTensors.input(dtype: .i32, shape: [4, 100], bound: 37, rng: &rng).doubles()
+    #expect(ids.allSatisfy { $0 >= 0 && $0 < 37 })
+    #expect(Set(ids).count > 20)
+    // An input that indexes nothing has no bound.
+    #expect(RandomTensors.indexBound(of: "x", in: try Model(source: tinyModel).graph()) == nil)
+}
