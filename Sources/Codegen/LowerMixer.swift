@@ -15,6 +15,8 @@ extension Emitter {
         switch m {
         case .toeplitz(let causal):
             lowerToeplitz(out, r[0], x[0], o[0], causal ? nil : o[1], x[x.count - 1], o[o.count - 1])
+        case .toeplitzFFT(let causal):
+            lowerToeplitzFFT(out, r[0], x[0], o[0], causal ? nil : o[1], x[x.count - 1], o[o.count - 1])
         case .toeplitzMatrix(let causal):
             lowerToeplitzMatrix(out, r[0], x[0], o[0], causal ? nil : o[1])
         case .ssmScan:

@@ -27,12 +27,12 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
     }
 
     switch m {
-    case .toeplitz(let causal):
+    case .toeplitz(let causal), .toeplitzFFT(let causal):
         try arity(causal ? 2 : 3)
         let dt = try floats()
         let (k, x) = (operands[0], operands[operands.count - 1])
-        guard k.rank >= 1, x.rank >= 1 else { throw TypeRuleError("'toeplitz' expects a kernel [..., K] and x [..., L]") }
-        if !causal, operands[1] != k { throw TypeRuleError("'toeplitz' bidirectional kernels must match: \(k) and \(operands[1])") }
+        guard k.rank >= 1, x.rank >= 1 else { throw TypeRuleError("'\(m.mnemonic)' expects a kernel [..., K] and x [..., L]") }
+        if !causal, operands[1] != k { throw TypeRuleError("'\(m.mnemonic)' bidirectional kernels must match: \(k) and \(operands[1])") }
         let lead = try broadcast([Array(k.shape.dropLast()), Array(x.shape.dropLast())], "channel dims")
         return [TensorType(dt, lead + [x.shape.last!])]
 

@@ -7,7 +7,8 @@ import IR
 extension Interpreter {
     func evaluateMixer(_ m: MixerOp, _ inst: Instruction, _ args: [Array], bindings: [String: Int]) throws(BindingError) -> [Array] {
         switch m {
-        case .toeplitz(let causal):
+        case .toeplitz(let causal), .toeplitzFFT(let causal):
+            // toeplitz_fft means the convolution itself; the interpreter evaluates the definition.
             return [toeplitzApply(args[0], causal ? nil : args[1], args[args.count - 1])]
         case .toeplitzMatrix(let causal):
             guard let shape = inst.result.type.resolve(bindings) else {

@@ -8,6 +8,11 @@ import IR
 // L (at most `denseMaxLength`, where it turns into matrix products); with a symbolic L the direct form is kept.
 // `.dense` and `.direct` force one form everywhere (tests use this to hold both to the same numbers).
 //
+// A causal or bidirectional Toeplitz mixer has a third form, `toeplitz_fft` (docs/FFT.md): O(N log N) per row with
+// N the power of two ≥ L + K' − 1, K' = min(K, L) taps, against L·K' multiply-adds directly. `auto` picks it when
+// K' is at least `fftMinTaps` (measured on this machine, docs/FFT.md) or unknown — a symbolic kernel length is the
+// sequence length in every long-convolution model; `.fft` forces it for every Toeplitz mixer.
+//
 // Before: `%y = attention %q, %k, %v {…}`. After (dense): `%w = attention_matrix %q, %k {…}`, the value heads spread
 // over the query heads (GQA) and moved before time, a matmul, and the heads moved back.
 // After: with `.dense`, no toeplitz, attention or linear_attention op remains, and no ssm_scan whose last state is
@@ -21,7 +26,12 @@ public enum MixerAlgorithm: String, Sendable, CaseIterable {
     case direct
     /// The dense matrix times x wherever the mixer allows it.
     case dense
+    /// Toeplitz mixers as FFT convolutions (`toeplitz_fft`); the other mixers keep their direct form.
+    case fft
 }
+
+/// Kernel taps from which an FFT convolution beats the direct one (measured by `bench/fft-crossover.sh`, docs/FFT.md).
+public let fftMinTaps = 64
 
 extension Pass {
     public static func selectMixerAlgorithms(_ policy: MixerAlgorithm, denseMaxLength: Int = 32) -> Pass {
@@ -41,7 +51,12 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
     var replace: [Int: Value] = [:]
     for var inst in f.body {
         inst.operands = inst.operands.map { replace[$0.id] ?? $0 }
-        guard case .mixer(let m) = inst.op, !m.isMatrix, let length = timeLength(inst),
+        if case .mixer(.toeplitz(let causal)) = inst.op, policy == .fft || (policy == .auto && prefersFFT(inst, denseMaxLength)) {
+            inst.op = .mixer(.toeplitzFFT(causal: causal))
+            out.body.append(inst)
+            continue
+        }
+        guard case .mixer(let m) = inst.op, !m.isMatrix, policy != .fft, let length = timeLength(inst),
             policy == .dense || (length.knownValue.map { $0 <= denseMaxLength } ?? false),
             let dense = try? rewriter.dense(inst, stateUsed: inst.results.count > 1 && used.contains(inst.results[1].id))
         else {
@@ -53,6 +68,16 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
     }
     out.outputs = f.outputs.map { Output(name: $0.name, value: replace[$0.value.id] ?? $0.value) }
     return out
+}
+
+/// The cost model for `auto` on a Toeplitz mixer: FFT when the taps that reach an output, min(K, L), are at least
+/// `fftMinTaps` or not known, unless L is short enough for the dense form.
+private func prefersFFT(_ inst: Instruction, _ denseMaxLength: Int) -> Bool {
+    let length = inst.results[0].type.shape.last!.knownValue
+    if let length, length <= denseMaxLength { return false }
+    let kernel = inst.operands[0].type.shape.last!.knownValue
+    let taps = [length, kernel].compactMap { $0 }.min()
+    return taps.map { $0 >= fftMinTaps } ?? true
 }
 
 /// The time length a mixer application runs over.

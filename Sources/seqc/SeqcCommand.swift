@@ -81,7 +81,7 @@ struct Compile: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
     var optLevel: Int = 2
 
-    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, dense (matrix times x), or fft (Toeplitz mixers as FFT convolutions).", valueName: "ALGORITHM"))
     var mixers: String = "auto"
 
     @Flag(help: "Print source locations on Graph IR lines.")

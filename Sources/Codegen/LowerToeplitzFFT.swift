@@ -1,0 +1,181 @@
+import CLLVM
+import IR
+
+/// `toeplitz_fft`: the Toeplitz mixer as a linear FFT convolution (docs/FFT.md).
+///
+/// Per row, the real sequences (x of length L, the kernel h of K' = min(K, L) taps, the reverse kernel at the end
+/// when bidirectional) are zero-padded to N = 2M, the least power of two ≥ L + K' − 1 (+1 bidirectional), so the
+/// circular convolution of length N equals the linear one on the L outputs. A real length-N transform runs as
+/// an M-point complex FFT of z[j] = x[2j] + i·x[2j+1] (the half-length trick), and one pass over the bins pairs k
+/// with M − k to (1) split Z into the real spectrum X, (2) multiply by the kernel's spectrum H and (3) fold the
+/// product back into the M-point half-length form of the inverse — so the inverse is again one M-point FFT, whose
+/// result holds y[2j] + i·y[2j+1]. The constant factors (½, ½ and 1/M) are folded into H.
+///
+/// Rows are grouped by the kernel row they read: the partitioned loop runs over the rows of the kernel's own
+/// leading dims (channels) and an inner loop over the leading dims along which the kernel broadcasts (batch), so
+/// each channel's spectrum is computed once per run and reused for every batch element. Each chunk of channels
+/// allocates its working memory once (twiddles, kernel spectrum, two Stockham buffers: about 9M floats, in L2 for
+/// N ≤ 16384) and frees it at the end.
+extension Emitter {
+    func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
+                          _ x: Value, _ px: LLVMValueRef) {
+        let dt = out.type.dtype
+        let lead = Array(out.type.shape.dropLast())
+        let kLen = extent(k.type.shape.last!)
+        let len = extent(out.type.shape.last!)
+        let sk = strides(Array(k.type.shape.dropLast()), alignedTo: lead.count)
+        let sx = strides(Array(x.type.shape.dropLast()), alignedTo: lead.count)
+        // Leading axes along which the kernel broadcasts (stride 0) share one spectrum.
+        // At least one axis stays partitioned, so a kernel shared by every row still spreads rows over threads.
+        let shared = min(sk.prefix { $0.known == 0 }.count, max(lead.count - 1, 0))
+        let outerExt = extents(Array(lead[..<shared])), innerExt = extents(Array(lead[shared...]))
+        let innerCount = product(innerExt)
+
+        let taps = smin(kLen, len)
+        let span = add(add(len, taps), index(pkr == nil ? -1 : 0))
+        let n = nextPowerOfTwo(smax(span, index(2)))
+        let m = lshr(n, index(1))
+        let halfM = lshr(m, index(1))
+
+        // Working memory: tw [M] (FFT twiddles), rw [M/2 + 1] (W_N^k for the real split), spectrum [M + 1], a [M], c [M].
+        let floats = add(mul(m, index(9)), index(4))
+        let memory = malloc(bytes: mul(floats, index(dt.byteSize)))
+        let tw = splitComplex(dt, memory, at: index(0), count: m)
+        let rwCount = add(halfM, index(1))
+        let rw = splitComplex(dt, memory, at: add(m, m), count: rwCount)
+        let specAt = add(add(m, m), add(rwCount, rwCount))
+        let specCount = add(m, index(1))
+        let spectrum = splitComplex(dt, memory, at: specAt, count: specCount)
+        let bufAt = add(specAt, add(specCount, specCount))
+        let bufA = splitComplex(dt, memory, at: bufAt, count: m)
+        let bufB = splitComplex(dt, memory, at: add(bufAt, add(m, m)), count: m)
+        fillTwiddles(dt, tw, count: m, period: m)
+        fillTwiddles(dt, rw, count: rwCount, period: n)
+        let plan = FFTPlan(dtype: dt, points: m, log2Points: log2Floor(m), twiddles: tw)
+        let conv = RealConvolution(dt: dt, m: m, halfM: halfM, rw: rw, spectrum: spectrum)
+
+        partitionedLoop(Array(lead[shared...])) { inner in
+            let innerIdx = unflatten(inner, innerExt)
+            let kRow = mul(offset([Index](repeating: index(0), count: shared) + innerIdx, Array(sk)), kLen)
+
+            // The kernel's spectrum, scaled by 1/(4N): the ½ of each half-length split and the 1/M of the inverse.
+            zeroBlock(dt, count: m, bufA.re, index(0))
+            zeroBlock(dt, count: m, bufA.im, index(0))
+            forLoop(taps) { d in storePacked(load(dt, pk, add(kRow, d)), dt, bufA, at: d) }
+            if let pkr {
+                // h[N − j] = k_rev[j − 1] for j = 1…K'.
+                forLoop(taps) { j in storePacked(load(dt, pkr, add(kRow, j)), dt, bufA, at: sub(sub(n, j), index(1))) }
+            }
+            let kz = fft(plan, bufA, bufB, inverse: false)
+            let scaleH = fdiv(float(0.25, dt), LLVMBuildSIToFP(b, n.value, type(dt), "")!)
+            conv.storeKernelSpectrum(self, kz, scale: scaleH)
+
+            forLoop(product(outerExt)) { o in
+                let idx = unflatten(o, outerExt) + innerIdx
+                let xRow = mul(offset(idx, sx), len)
+                let yRow = mul(add(mul(o, innerCount), inner), len)
+                packRow(dt, px, xRow, len: len, into: bufA, points: m)
+                let z = fft(plan, bufA, bufB, inverse: false)
+                conv.multiplyInPlace(self, z)
+                let other = select(LLVMBuildICmp(b, LLVMIntEQ, z.re, bufA.re, "")!, bufB, bufA)
+                let y = fft(plan, z, other, inverse: true)
+                unpackRow(dt, y, into: dst, yRow, len: len)
+            }
+        }
+        free(memory)
+    }
+
+    /// Real sample `v` at position `pos` of a sequence packed as z[j] = s[2j] + i·s[2j+1].
+    private func storePacked(_ v: LLVMValueRef, _ dt: DType, _ z: SplitComplex, at pos: Index) {
+        let odd = isNonZero(and(pos, index(1)))
+        let base = LLVMBuildSelect(b, odd, z.im, z.re, "")!
+        store(v, dt, base, lshr(pos, index(1)))
+    }
+
+    /// z[j] = x[2j] + i·x[2j+1] for the L samples of row `xRow`, zero up to M points.
+    private func packRow(_ dt: DType, _ px: LLVMValueRef, _ xRow: Index, len: Index, into z: SplitComplex, points m: Index) {
+        let pairs = lshr(len, index(1))
+        forLoop(pairs) { j in
+            let at = add(xRow, shl(j, index(1)))
+            store(load(dt, px, at), dt, z.re, j)
+            store(load(dt, px, add(at, index(1))), dt, z.im, j)
+        }
+        forLoop(and(len, index(1))) { _ in
+            store(load(dt, px, add(xRow, sub(len, index(1)))), dt, z.re, pairs)
+            store(zero(dt), dt, z.im, pairs)
+        }
+        let used = lshr(add(len, index(1)), index(1))
+        zeroBlock(dt, count: sub(m, used), z.re, used)
+        zeroBlock(dt, count: sub(m, used), z.im, used)
+    }
+
+    /// y[2j] = Re z[j], y[2j+1] = Im z[j] for the first L samples.
+    private func unpackRow(_ dt: DType, _ z: SplitComplex, into py: LLVMValueRef, _ yRow: Index, len: Index) {
+        let pairs = lshr(len, index(1))
+        forLoop(pairs) { j in
+            let at = add(yRow, shl(j, index(1)))
+            store(load(dt, z.re, j), dt, py, at)
+            store(load(dt, z.im, j), dt, py, add(at, index(1)))
+        }
+        forLoop(and(len, index(1))) { _ in store(load(dt, z.re, pairs), dt, py, add(yRow, sub(len, index(1)))) }
+    }
+}
+
+/// The bin-pair arithmetic between the forward and inverse half-length transforms. With Z the M-point FFT of the
+/// packed real sequence and W = W_N^k = e^{−πik/M}, the pair k, j = M − k gives (times 2, folded into H)
+///     E = Z[k] + conj Z[j],  O = −i (Z[k] − conj Z[j]),  X[k] = E + W·O,  X[j] = conj(E − W·O);
+/// and for the product Y = X·H the inverse's packed input is, with A = Y[k] + conj Y[j], B = Y[k] − conj Y[j],
+///     Z'[k] = A + i·conj(W)·B,  Z'[j] = conj(A − i·conj(W)·B).
+/// k = 0 pairs with the bin M (Z[M] = Z[0]), whose Z' is not stored; k = M/2 pairs with itself (both formulas
+/// give the same value).
+private struct RealConvolution {
+    let dt: DType
+    let m: Index
+    let halfM: Index
+    let rw: SplitComplex
+    let spectrum: SplitComplex
+
+    func split(_ e: Emitter, _ zk: ComplexValue, _ zj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
+        let even = e.cadd(zk, e.conj(zj))
+        let odd = e.timesI(e.csub(zk, e.conj(zj)), positive: false)
+        let wo = e.cmul(w, odd)
+        return (e.cadd(even, wo), e.conj(e.csub(even, wo)))
+    }
+
+    func fold(_ e: Emitter, _ yk: ComplexValue, _ yj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
+        let a = e.cadd(yk, e.conj(yj))
+        let t = e.timesI(e.cmul(e.conj(w), e.csub(yk, e.conj(yj))), positive: true)
+        return (e.cadd(a, t), e.conj(e.csub(a, t)))
+    }
+
+    /// spectrum[k] = scale · X[k] for k = 0…M from the FFT `z` of the packed kernel.
+    func storeKernelSpectrum(_ e: Emitter, _ z: SplitComplex, scale s: LLVMValueRef) {
+        let z0 = e.load(dt, z, e.index(0))
+        let (x0, xm) = split(e, z0, z0, e.load(dt, rw, e.index(0)))
+        e.store(e.scale(x0, s), dt, spectrum, e.index(0))
+        e.store(e.scale(xm, s), dt, spectrum, m)
+        e.forLoop(from: e.index(1), to: e.add(halfM, e.index(1))) { k in
+            let j = e.sub(m, k)
+            let (xk, xj) = split(e, e.load(dt, z, k), e.load(dt, z, j), e.load(dt, rw, k))
+            e.store(e.scale(xk, s), dt, spectrum, k)
+            e.store(e.scale(xj, s), dt, spectrum, j)
+        }
+    }
+
+    /// Replaces the FFT `z` of a packed input row by the packed input of the inverse FFT of X·H.
+    func multiplyInPlace(_ e: Emitter, _ z: SplitComplex) {
+        let z0 = e.load(dt, z, e.index(0))
+        let w0 = e.load(dt, rw, e.index(0))
+        let (x0, xm) = split(e, z0, z0, w0)
+        let (y0, _) = fold(e, e.cmul(x0, e.load(dt, spectrum, e.index(0))), e.cmul(xm, e.load(dt, spectrum, m)), w0)
+        e.forLoop(from: e.index(1), to: e.add(halfM, e.index(1))) { k in
+            let j = e.sub(m, k)
+            let w = e.load(dt, rw, k)
+            let (xk, xj) = split(e, e.load(dt, z, k), e.load(dt, z, j), w)
+            let (yk, yj) = fold(e, e.cmul(xk, e.load(dt, spectrum, k)), e.cmul(xj, e.load(dt, spectrum, j)), w)
+            e.store(yk, dt, z, k)
+            e.store(yj, dt, z, j)
+        }
+        e.store(y0, dt, z, e.index(0))
+    }
+}
