@@ -133,3 +133,45 @@ import Testing
     stateful.outputs.append(Output(name: "state", value: stateful.body[2].results[1]))
     #expect(selectMixerAlgorithms(stateful, policy: .dense) == stateful)
 }
+
+@Test func selectMixerAlgorithmsWritesTheFFTForm() throws {
+    func conv(_ L: String, _ K: String) throws -> Function {
+        try parseFunction("""
+            func @f {
+              %0 = input "k" : f32[8, \(K)]
+              %1 = input "x" : f32[B, 8, \(L)]
+              %2 = toeplitz %0, %0, %1 {causal = false} : f32[B, 8, \(L)]
+              output "y" = %2
+            }
+
+            """)
+    }
+    let after = """
+        func @f {
+          %0 = input "k" : f32[8, L]
+          %1 = input "x" : f32[B, 8, L]
+          %2 = toeplitz_fft %0, %0, %1 {causal = false} : f32[B, 8, L]
+          output "y" = %2
+        }
+
+        """
+    // A symbolic kernel length is a long kernel: auto and fft both write the FFT form; direct keeps the op.
+    let long = try conv("L", "L")
+    for policy in [MixerAlgorithm.auto, .fft] {
+        let out = selectMixerAlgorithms(long, policy: policy)
+        try verify(out)
+        #expect(printFunction(out) == after)
+    }
+    #expect(selectMixerAlgorithms(long, policy: .direct) == long)
+    // The measured crossover: short kernels stay direct under auto (fft still forces), long ones go FFT.
+    let short = try conv("L", String(fftMinTaps - 1))
+    #expect(selectMixerAlgorithms(short, policy: .auto) == short)
+    #expect(selectMixerAlgorithms(short, policy: .fft).body[2].op == .mixer(.toeplitzFFT(causal: false)))
+    #expect(selectMixerAlgorithms(try conv("L", String(fftMinTaps)), policy: .auto).body[2].op == .mixer(.toeplitzFFT(causal: false)))
+    // A short known L takes only min(K, L) taps, and L ≤ 32 is dense.
+    let shortL = try conv("40", "L")
+    #expect(selectMixerAlgorithms(shortL, policy: .auto) == shortL)
+    #expect(selectMixerAlgorithms(try conv("16", "16"), policy: .auto).body.contains { $0.op == .mixer(.toeplitzMatrix(causal: false)) })
+    // The FFT form reads back from its text.
+    #expect(try parseFunction(after) == selectMixerAlgorithms(long, policy: .fft))
+}
