@@ -8,8 +8,9 @@
 #   NO_REPORT=1 bench/run.sh           # results only, docs/PERFORMANCE.md untouched
 #   WORKLOADS=W1,W4 NO_REPORT=1 bench/run.sh   # a subset (the report needs the full run)
 #
-# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, Python 3 with NumPy and jax[cpu]; the last two
-# are installed here when missing (apt-get for gcc, pip for jax). No other network access.
+# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, libfftw3-dev, Python 3 with NumPy, SciPy and
+# jax[cpu]; all but Swift and LLVM are installed here when missing (apt-get for gcc and FFTW, pip for the Python
+# packages). No other network access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,7 +18,7 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
-WORKLOADS=${WORKLOADS:-W1,W3,W4,W5}
+WORKLOADS=${WORKLOADS:-W1,W2,W3,W4,W5}
 # want W3 → true when W3 is selected.
 want() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$OUT"
@@ -31,6 +32,14 @@ if ! command -v gcc >/dev/null 2>&1; then
     log "installing gcc (apt)"
     apt-get update -qq && apt-get install -y -qq gcc libc6-dev >&2
 fi
+if ! [[ -f /usr/include/fftw3.h ]]; then
+    log "installing libfftw3-dev (apt; the W2 C peer)"
+    apt-get update -qq && apt-get install -y -qq libfftw3-dev >&2
+fi
+if ! python3 -c 'import scipy' 2>/dev/null; then
+    log "installing scipy (pip)"
+    python3 -m pip install --quiet scipy >&2
+fi
 if ! python3 -c 'import jax, numpy' 2>/dev/null; then
     log "installing jax[cpu] (pip)"
     python3 -m pip install --quiet "jax[cpu]" numpy >&2
@@ -43,6 +52,7 @@ CFLAGS="-O3 -march=native -ffp-contract=fast -fno-math-errno -pthread"
 for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
     gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lm
 done
+gcc $CFLAGS -o "$OUT/w2_fftconv" bench/peers/w2_fftconv.c -lfftw3f -lm
 log "swift build -c release --package-path Benchmarks"
 swift build -c release --package-path Benchmarks >&2
 BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
@@ -72,7 +82,7 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
 log "roofline"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 log "C peers"
-for p in w1_scan w3_attention w4_ssd w5_hydra; do
+for p in w1_scan w2_fftconv w3_attention w4_ssd w5_hydra; do
     want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
@@ -82,6 +92,10 @@ XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
 if [[ ",$THREADS," == *",2,"* ]]; then
     taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
 fi
+log "SciPy peers (W2; scipy.fft's workers = threads)"
+for t in ${THREADS//,/ }; do
+    want W2 && { python3 bench/peers/scipy_peers.py --workload W2 --threads "$t" --runs "$RUNS" >> "$RESULTS" || log "scipy ${t}T failed"; }
+done
 log "seqc"
 for wl in ${WORKLOADS//,/ }; do
     runs=$RUNS; [[ $wl == W1 ]] && runs=$SLOW_RUNS  # W1's slow scan-op form

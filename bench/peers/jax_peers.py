@@ -1,7 +1,8 @@
-"""JAX (XLA CPU) peers for W1, W3, W4, W5: the formulations a JAX user writes.
+"""JAX (XLA CPU) peers for W1-W5: the formulations a JAX user writes.
 
   W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
   W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
+  W2: irfft(rfft(u, 2L)·rfft(k, 2L))[:L] + D·u (jnp.fft), at its own length L = 8192, H = 768.
 
 Each workload is verified at a small size against a float64 NumPy reference, then jitted once (compile time
 reported), warmed up, and timed with block_until_ready. One JSON line per workload on stdout, the schema shared
@@ -164,8 +165,35 @@ def ssd_ref(d, ndir):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# W2: causal long convolution, u and k (H, L), D skip; always L = 8192 when timed.
+
+def w2_data(rng, L):
+    H = 768 if L > 100 else 4
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    k = (f(H, L) * np.exp(-np.arange(L) / 1000)[None, :] / 30).astype(np.float32)
+    return dict(u=f(H, L), k=k, D=f(H, lo=0.5, hi=1.5))
+
+
+@jax.jit
+def w2_jax(u, k, D):
+    L = u.shape[-1]
+    y = jnp.fft.irfft(jnp.fft.rfft(u, n=2 * L) * jnp.fft.rfft(k, n=2 * L), n=2 * L)[..., :L]
+    return y + D[:, None] * u
+
+
+def w2_ref(d):
+    u, k, D = (d[n].astype(np.float64) for n in ("u", "k", "D"))
+    L = u.shape[-1]
+    return np.stack([np.convolve(u[c], k[c])[:L] for c in range(u.shape[0])]) + D[:, None] * u
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+# Workloads timed at their own length, whatever --length says.
+FIXED_LENGTH = {"W2": 8192}
 
 WORKLOADS = {
+    "W2": (w2_data, w2_jax, w2_ref, lambda d: (d["u"], d["k"], d["D"])),
     "W1": (lambda rng, L: w1_data(rng, 1536 if L > 100 else 64, L), w1_jax, w1_ref,
            lambda d: (d["u"], d["delta"], d["B"], d["C"], d["z"], d["A"], d["Dk"], d["bias"])),
     "W3": (w3_data, w3_jax, w3_ref, lambda d: (d["q"], d["k"], d["v"])),
@@ -185,6 +213,8 @@ def main():
     args = ap.parse_args()
     threads = args.threads or len(os.sched_getaffinity(0))
     for wl in args.workload.upper().split(","):
+        if wl not in WORKLOADS:
+            continue
         make, fn, ref, argsof = WORKLOADS[wl]
         small = make(np.random.default_rng(11), 48)
         err = float(np.max(np.abs(np.asarray(fn(*argsof(small))) - ref(small))) / np.max(np.abs(ref(small))))
@@ -193,7 +223,7 @@ def main():
             print(json.dumps({"workload": wl, "impl": "jax", "threads": threads,
                               "error": f"verification failed: rel err {err:.3e}"}), flush=True)
             continue
-        d = make(np.random.default_rng(0x5EC0), args.length)
+        d = make(np.random.default_rng(0x5EC0), FIXED_LENGTH.get(wl, args.length))
         xs = [jnp.asarray(a) for a in argsof(d)]
         t0 = time.perf_counter()
         compiled = fn.lower(*xs).compile()

@@ -1,6 +1,6 @@
 // seqc-bench: times JIT-compiled workload models (Benchmarks/workloads/*.seq) at the sizes of docs/PERFORMANCE.md.
 //
-//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|all] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W2|W3|W4|W5|all] [--threads 1,2]
 //       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
 //
 // For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
@@ -16,13 +16,15 @@ import SeqC
 // MARK: - Options
 
 struct Options {
-    var workloads = ["W1", "W3", "W4", "W5"]
+    var workloads = ["W1", "W2", "W3", "W4", "W5"]
     var threads = [1, 2]
     var runs = 5
     var warmup = 1
     var json = false
     var verifyLength = 64
     var length = 2048
+    /// Measure the direct/FFT convolution crossover instead of the workloads (docs/FFT.md).
+    var crossover = false
     var workloadsDir: String = {
         // Sources/seqc-bench/main.swift → Benchmarks/workloads
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -32,8 +34,9 @@ struct Options {
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
-    usage: seqc-bench [--workload W1|W3|W4|W5|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+    usage: seqc-bench [--workload W1|W2|W3|W4|W5|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
                       [--verify-length L] [--length L] [--workloads DIR] [--json]
+           seqc-bench --crossover [--length L] [--runs N]   (direct vs FFT Toeplitz convolution by kernel taps)
 
     """.utf8))
     exit(2)
@@ -55,7 +58,7 @@ func parseOptions() -> Options {
         switch a {
         case "--workload", "-w":
             let v = value()
-            o.workloads = v.lowercased() == "all" ? ["W1", "W3", "W4", "W5"] : v.uppercased().split(separator: ",").map(String.init)
+            o.workloads = v.lowercased() == "all" ? ["W1", "W2", "W3", "W4", "W5"] : v.uppercased().split(separator: ",").map(String.init)
         case "--threads", "-t": o.threads = ints(value())
         case "--runs", "-n": o.runs = ints(value())[0]
         case "--warmup": o.warmup = Int(value()) ?? 1
@@ -63,6 +66,7 @@ func parseOptions() -> Options {
         case "--length": o.length = ints(value())[0]
         case "--workloads": o.workloadsDir = value()
         case "--json": o.json = true
+        case "--crossover": o.crossover = true
         case "-h", "--help": usage()
         default:
             FileHandle.standardError.write(Data("seqc-bench: unknown argument \(a)\n".utf8))
@@ -112,6 +116,10 @@ struct Workload {
     let title: String
     let inputs: (_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor]
     let weights: (_ rng: inout SplitMix64) -> [String: Tensor]
+    /// The timed length when the workload fixes its own (else --length).
+    var length: Int? = nil
+    /// Weights whose shapes follow the sequence length (a kernel as long as L), made per length.
+    var lengthWeights: ((_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor])? = nil
 }
 
 let W1Inputs: (Int, inout SplitMix64) -> [String: Tensor] = { L, rng in
@@ -154,6 +162,14 @@ let workloads: [Workload] = [
                   "B_fw": uniform([1, L, 1, NS], -1, 1, &rng), "C_fw": uniform([1, L, 1, NS], -1, 1, &rng),
                   "B_bw": uniform([1, L, 1, NS], -1, 1, &rng), "C_bw": uniform([1, L, 1, NS], -1, 1, &rng)]
              }, weights: ssdWeights),
+    Workload(id: "W2", impl: "seqc", file: "w2_long_conv.seq",
+             title: "causal long convolution H=768, kernel length L, D skip (FFT)",
+             inputs: { L, rng in ["u": uniform([1, 768, L], -1, 1, &rng)] }, weights: { _ in [:] }, length: 8192,
+             lengthWeights: { L, rng in
+                 // A decaying kernel, as trained long-convolution kernels are, so the output keeps the input's scale.
+                 let k = uniform([768, L], -1, 1, &rng).floats().enumerated().map { i, v in v * exp(-Float(i % L) / 1000) / 30 }
+                 return ["kernel": try! Tensor(shape: [768, L], floats: k), "D": uniform([768], 0.5, 1.5, &rng)]
+             }),
 ]
 
 // MARK: - Measuring
@@ -217,6 +233,43 @@ func emitError(_ w: Workload, _ message: String) {
     for t in options.threads { emit(w, threads: t, fields: [("error", jsonString(message))]) }
 }
 
+/// The Toeplitz crossover behind `fftMinTaps`: 64 channels at length `--length`, kernels of K taps, through the
+/// JIT at -O3 on 1 thread with the mixers forced direct and forced FFT; median ms of each and their ratio.
+func measureCrossover() {
+    let L = options.length
+    print("K taps | direct ms | fft ms | direct/fft   (64 channels, L=\(L), 1 thread, median of \(options.runs))")
+    for taps in [8, 16, 32, 48, 64, 96, 128, 256, 512] {
+        var rng = SplitMix64(seed: 1)
+        let source = "model Crossover(taps = \(taps)) { input u: f32[B, 64, L]\n param k: f32[64, taps]\n output y = toeplitz(k) @ u }"
+        let inputs = ["u": uniform([1, 64, L], -1, 1, &rng)], weights = ["k": uniform([64, taps], -1, 1, &rng)]
+        var medians: [Double] = []
+        for mixers in [MixerAlgorithm.direct, .fft] {
+            do {
+                let compiled = try Model(source: source).compile(optLevel: 3, mixers: mixers)
+                compiled.threads = 1
+                _ = try compiled.run(inputs: inputs, weights: weights)
+                var times: [Double] = []
+                let clock = ContinuousClock()
+                for _ in 0..<options.runs {
+                    let s = clock.now
+                    _ = try compiled.run(inputs: inputs, weights: weights)
+                    times.append(milliseconds(clock.now - s))
+                }
+                medians.append(times.sorted()[times.count / 2])
+            } catch {
+                print("K=\(taps) \(mixers): \(error)")
+                return
+            }
+        }
+        print("\(taps) | \(fmt(medians[0])) | \(fmt(medians[1])) | \(String(format: "%.2f", medians[0] / medians[1]))")
+    }
+}
+
+if options.crossover {
+    measureCrossover()
+    exit(0)
+}
+
 /// Interpreter outputs of each workload's first form, to hold a second form of the same workload to them.
 var interpreted: [String: [String: Tensor]] = [:]
 
@@ -224,13 +277,18 @@ for id in options.workloads {
     let selected = workloads.filter { $0.id == id }
     if selected.isEmpty { note("seqc-bench: unknown workload \(id)"); exit(2) }
     for w in selected {
-        note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(options.length)")
+        note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(w.length ?? options.length)")
         let path = (options.workloadsDir as NSString).appendingPathComponent(w.file)
         let model: Model
         do { model = try Model(contentsOf: path) } catch { emitError(w, "model: \(error.message)"); continue }
 
         var rng = SplitMix64(seed: 0x5EC0)  // the same seed for every workload and run
-        let weights = w.weights(&rng)
+        let fixed = w.weights(&rng)
+        func weights(_ L: Int) -> [String: Tensor] {
+            var seeded = SplitMix64(seed: 0x5EC1)
+            return fixed.merging(w.lengthWeights?(L, &seeded) ?? [:]) { a, _ in a }
+        }
+        let length = w.length ?? options.length
 
         // The reference: the interpreter (f64) at a reduced length. It runs first, so a model that the JIT cannot
         // compile yet is still checked, and (for a workload written two ways) compared with the other form.
@@ -238,7 +296,7 @@ for id in options.workloads {
         let smallInputs = w.inputs(options.verifyLength, &small)
         let want: [String: Tensor]
         do {
-            want = try model.interpret(inputs: smallInputs, weights: weights, precision: .f64)
+            want = try model.interpret(inputs: smallInputs, weights: weights(options.verifyLength), precision: .f64)
         } catch { emitError(w, "interpreter: \(error.message)"); continue }
         if let other = interpreted[w.id] {
             let e = relativeError(want.filter { other.keys.contains($0.key) }, other.filter { want.keys.contains($0.key) })
@@ -259,7 +317,7 @@ for id in options.workloads {
         // Check the JIT against the interpreter before timing anything.
         let relErr: Double
         do {
-            let got = try compiled.run(inputs: smallInputs, weights: weights)
+            let got = try compiled.run(inputs: smallInputs, weights: weights(options.verifyLength))
             relErr = relativeError(got, want)
         } catch { emitError(w, "verification: \(error.message)"); continue }
         note("  JIT vs interpreter (f64) at L=\(options.verifyLength): max rel err \(String(format: "%.2e", relErr))")
@@ -269,18 +327,19 @@ for id in options.workloads {
         }
 
         // Time the full size.
-        let inputs = w.inputs(options.length, &rng)
+        let inputs = w.inputs(length, &rng)
+        let timedWeights = weights(length)
         for t in options.threads {
             compiled.threads = t
             do {
                 for i in 0..<max(options.warmup, 1) {
-                    let out = try compiled.run(inputs: inputs, weights: weights)
+                    let out = try compiled.run(inputs: inputs, weights: timedWeights)
                     if i == 0, !allFinite(out) { throw SeqCError("non-finite output at full size") }
                 }
                 var times: [Double] = []
                 for _ in 0..<options.runs {
                     let s = clock.now
-                    _ = try compiled.run(inputs: inputs, weights: weights)
+                    _ = try compiled.run(inputs: inputs, weights: timedWeights)
                     times.append(milliseconds(clock.now - s))
                 }
                 times.sort()
