@@ -19,6 +19,10 @@ FLOPS = {
     # product (6 per bin) and the skip (2 per step).
     "W2": (768 * (3 * 2.5 * 16384 * 14 + 6 * 8193 + 2 * 8192),
            "H·(3 · 2.5·N·log2 N + 6·(N/2 + 1) + 2L), N = 2L = 16384: three real FFTs, the product and the skip, §i"),
+    # §c: the kernel as the chunked Vandermonde product (4·N·L per channel: Re of a complex [L/64, N]·[N, 64]
+    # product) plus W2's convolution; the naive evaluation's H·N·L complex exps would count 20× more.
+    "W6": (768 * (4 * 64 * 8192 + 3 * 2.5 * 16384 * 14 + 6 * 8193 + 2 * 8192),
+           "H·(4·N·L + W2's per-channel count): the kernel as a chunked Vandermonde matrix product, then the FFT conv, §c"),
 }
 TITLES = {
     "W1": "W1 — Mamba selective scan, D=1536, L=2048, N=16 (softplus(Δ+bias), D skip, silu(z) gate)",
@@ -26,6 +30,7 @@ TITLES = {
     "W4": "W4 — Mamba-2 SSD, 24 heads, head dim 64, N=128, L=2048",
     "W5": "W5 — Hydra bidirectional SSD, W4's sizes, both directions",
     "W2": "W2 — causal long convolution, H=768, L=8192, kernel length L, D skip",
+    "W6": "W6 — S4D, H=768, 64 complex modes, L=8192: kernel generation + causal FFT convolution + D skip",
 }
 IMPLS = {
     "c": "hand-written C (AVX2+FMA intrinsics, pthreads)",
@@ -103,7 +108,7 @@ def main():
     w("sizes by this count (its inputs and outputs move in well under a millisecond at the triad bandwidth).")
     w("")
 
-    for wl in ["W1", "W2", "W3", "W4", "W5"]:
+    for wl in ["W1", "W2", "W3", "W4", "W5", "W6"]:
         rs = [r for r in rows if r.get("workload") == wl]
         if not rs:
             continue
@@ -154,6 +159,11 @@ def main():
     w("  `FFTW_MEASURE`, outside the timed call) fused per channel — forward of u and of the kernel, product, inverse,")
     w("  skip — in per-thread buffers, channels across pthreads; `bench/peers/scipy_peers.py` is the NumPy user's")
     w("  `scipy.fft` version, batched over channels. Both check themselves against a float64 direct convolution.")
+    w("- **W6 peers**: `bench/peers/w6_s4d.c` builds each channel's kernel from powers of exp(ΔA) by repeated")
+    w("  multiplication in double, in chunks of 64 steps, as one real matrix product, then runs W2's FFTW convolution;")
+    w("  SciPy and JAX evaluate s4d.py's Vandermonde as written ([H, N, L] complex exponentials). seqc's")
+    w("  `w6_s4d.seq` uses the same chunked Vandermonde as the C peer, written in the language (exps of the chunk")
+    w("  starts and of the steps within a chunk, two matmuls), then `toeplitz_fft`.")
     w("- **JAX**: `jax.jit` of `lax.scan` recurrences (W1, W4, W5; W5 scans twice, once with `reverse=True`) and of")
     w("  einsum + mask + softmax (W3); checked against float64 NumPy at L=48; timed with `block_until_ready`.")
     w("  1 thread: `taskset -c 0` and `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1`.")

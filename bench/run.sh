@@ -18,7 +18,7 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
-WORKLOADS=${WORKLOADS:-W1,W2,W3,W4,W5}
+WORKLOADS=${WORKLOADS:-W1,W2,W3,W4,W5,W6}
 # want W3 → true when W3 is selected.
 want() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
 mkdir -p "$OUT"
@@ -52,7 +52,9 @@ CFLAGS="-O3 -march=native -ffp-contract=fast -fno-math-errno -pthread"
 for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
     gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lm
 done
-gcc $CFLAGS -o "$OUT/w2_fftconv" bench/peers/w2_fftconv.c -lfftw3f -lm
+for p in w2_fftconv w6_s4d; do
+    gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lfftw3f -lm
+done
 log "swift build -c release --package-path Benchmarks"
 swift build -c release --package-path Benchmarks >&2
 BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
@@ -82,7 +84,7 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
 log "roofline"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 log "C peers"
-for p in w1_scan w2_fftconv w3_attention w4_ssd w5_hydra; do
+for p in w1_scan w2_fftconv w3_attention w4_ssd w5_hydra w6_s4d; do
     want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
@@ -92,9 +94,10 @@ XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
 if [[ ",$THREADS," == *",2,"* ]]; then
     taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
 fi
-log "SciPy peers (W2; scipy.fft's workers = threads)"
+log "SciPy peers (W2, W6; scipy.fft's workers = threads; W6's Vandermonde takes seconds: SLOW_RUNS)"
 for t in ${THREADS//,/ }; do
-    want W2 && { python3 bench/peers/scipy_peers.py --workload W2 --threads "$t" --runs "$RUNS" >> "$RESULTS" || log "scipy ${t}T failed"; }
+    want W2 && { python3 bench/peers/scipy_peers.py --workload W2 --threads "$t" --runs "$RUNS" >> "$RESULTS" || log "scipy W2 ${t}T failed"; }
+    want W6 && { python3 bench/peers/scipy_peers.py --workload W6 --threads "$t" --runs "$SLOW_RUNS" >> "$RESULTS" || log "scipy W6 ${t}T failed"; }
 done
 log "seqc"
 for wl in ${WORKLOADS//,/ }; do

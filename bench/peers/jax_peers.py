@@ -3,6 +3,7 @@
   W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
   W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
   W2: irfft(rfft(u, 2L)·rfft(k, 2L))[:L] + D·u (jnp.fft), at its own length L = 8192, H = 768.
+  W6: s4d.py's ZOH kernel (Vandermonde by complex exponentials, [H, N, L]) then W2's convolution; L = 8192.
 
 Each workload is verified at a small size against a float64 NumPy reference, then jitted once (compile time
 reported), warmed up, and timed with block_until_ready. One JSON line per workload on stdout, the schema shared
@@ -188,12 +189,49 @@ def w2_ref(d):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# W6: S4D kernel (ZOH, 64 complex modes) + causal FFT convolution + D skip, u (H, L).
+
+def w6_data(rng, L):
+    H, M = (768 if L > 100 else 4), 64
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    return dict(u=f(H, L), log_dt=f(H, lo=np.log(1e-3), hi=np.log(1e-1)),
+                log_A_real=np.full((H, M), np.log(0.5), np.float32),
+                A_imag=np.tile(np.pi * np.arange(M, dtype=np.float32), (H, 1)), C=f(H, M, 2, lo=-0.7, hi=0.7),
+                D=f(H, lo=0.5, hi=1.5))
+
+
+@jax.jit
+def w6_jax(u, log_dt, log_A_real, A_imag, C, D):
+    L = u.shape[-1]
+    dtA = jnp.exp(log_dt)[:, None] * (-jnp.exp(log_A_real) + 1j * A_imag)
+    Cp = (C[..., 0] + 1j * C[..., 1]) * (jnp.exp(dtA) - 1.0) / (-jnp.exp(log_A_real) + 1j * A_imag)
+    K = 2 * jnp.einsum("hn,hnl->hl", Cp, jnp.exp(dtA[:, :, None] * jnp.arange(L))).real
+    y = jnp.fft.irfft(jnp.fft.rfft(u, n=2 * L) * jnp.fft.rfft(K, n=2 * L), n=2 * L)[..., :L]
+    return y + D[:, None] * u
+
+
+def w6_ref(d):
+    d = {k: v.astype(np.float64) for k, v in d.items()}
+    A = -np.exp(d["log_A_real"]) + 1j * d["A_imag"]
+    dtA = np.exp(d["log_dt"])[:, None] * A
+    Cp = (d["C"][..., 0] + 1j * d["C"][..., 1]) * (np.exp(dtA) - 1.0) / A
+    L = d["u"].shape[-1]
+    K = 2 * np.einsum("hn,hnl->hl", Cp, np.exp(dtA[:, :, None] * np.arange(L))).real
+    u = d["u"]
+    return np.stack([np.convolve(u[c], K[c])[:L] for c in range(u.shape[0])]) + d["D"][:, None] * u
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+# At most this many timed runs (W6's Vandermonde takes tens of seconds per run here).
+MAX_RUNS = {"W6": 3}
 
 # Workloads timed at their own length, whatever --length says.
-FIXED_LENGTH = {"W2": 8192}
+FIXED_LENGTH = {"W2": 8192, "W6": 8192}
 
 WORKLOADS = {
     "W2": (w2_data, w2_jax, w2_ref, lambda d: (d["u"], d["k"], d["D"])),
+    "W6": (w6_data, w6_jax, w6_ref, lambda d: (d["u"], d["log_dt"], d["log_A_real"], d["A_imag"], d["C"], d["D"])),
     "W1": (lambda rng, L: w1_data(rng, 1536 if L > 100 else 64, L), w1_jax, w1_ref,
            lambda d: (d["u"], d["delta"], d["B"], d["C"], d["z"], d["A"], d["Dk"], d["bias"])),
     "W3": (w3_data, w3_jax, w3_ref, lambda d: (d["q"], d["k"], d["v"])),
@@ -230,7 +268,7 @@ def main():
         compile_ms = (time.perf_counter() - t0) * 1e3
         compiled(*xs).block_until_ready()
         times = []
-        for _ in range(args.runs):
+        for _ in range(min(args.runs, MAX_RUNS.get(wl, args.runs))):
             t0 = time.perf_counter()
             compiled(*xs).block_until_ready()
             times.append((time.perf_counter() - t0) * 1e3)

@@ -1,6 +1,6 @@
 // seqc-bench: times JIT-compiled workload models (Benchmarks/workloads/*.seq) at the sizes of docs/PERFORMANCE.md.
 //
-//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W2|W3|W4|W5|all] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W2|W3|W4|W5|W6|all] [--threads 1,2]
 //       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
 //
 // For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
@@ -16,7 +16,7 @@ import SeqC
 // MARK: - Options
 
 struct Options {
-    var workloads = ["W1", "W2", "W3", "W4", "W5"]
+    var workloads = ["W1", "W2", "W3", "W4", "W5", "W6"]
     var threads = [1, 2]
     var runs = 5
     var warmup = 1
@@ -34,7 +34,7 @@ struct Options {
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
-    usage: seqc-bench [--workload W1|W2|W3|W4|W5|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+    usage: seqc-bench [--workload W1|W2|W3|W4|W5|W6|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
                       [--verify-length L] [--length L] [--workloads DIR] [--json]
            seqc-bench --crossover [--length L] [--runs N]   (direct vs FFT Toeplitz convolution by kernel taps)
 
@@ -58,7 +58,7 @@ func parseOptions() -> Options {
         switch a {
         case "--workload", "-w":
             let v = value()
-            o.workloads = v.lowercased() == "all" ? ["W1", "W2", "W3", "W4", "W5"] : v.uppercased().split(separator: ",").map(String.init)
+            o.workloads = v.lowercased() == "all" ? ["W1", "W2", "W3", "W4", "W5", "W6"] : v.uppercased().split(separator: ",").map(String.init)
         case "--threads", "-t": o.threads = ints(value())
         case "--runs", "-n": o.runs = ints(value())[0]
         case "--warmup": o.warmup = Int(value()) ?? 1
@@ -170,6 +170,18 @@ let workloads: [Workload] = [
                  let k = uniform([768, L], -1, 1, &rng).floats().enumerated().map { i, v in v * exp(-Float(i % L) / 1000) / 30 }
                  return ["kernel": try! Tensor(shape: [768, L], floats: k), "D": uniform([768], 0.5, 1.5, &rng)]
              }),
+    Workload(id: "W6", impl: "seqc", file: "w6_s4d.seq",
+             title: "S4D H=768, 64 complex modes: kernel generation + causal FFT convolution + D skip",
+             inputs: { L, rng in ["u": uniform([1, 768, L], -1, 1, &rng)] }, weights: { rng in
+                 // s4d.py's S4D-Lin initialisation: log Δ uniform in [log 1e-3, log 1e-1], A = −½ + iπn.
+                 let H = 768, N = 64
+                 let logDt = (0..<H).map { _ in Float.random(in: log(Float(1e-3))..<log(Float(1e-1)), using: &rng) }
+                 return ["kernel.log_dt": try! Tensor(shape: [H], floats: logDt),
+                         "kernel.C": uniform([H, N, 2], -0.7, 0.7, &rng),
+                         "kernel.log_A_real": try! Tensor(shape: [H, N], floats: [Float](repeating: log(0.5), count: H * N)),
+                         "kernel.A_imag": try! Tensor(shape: [H, N], floats: (0..<H * N).map { Float.pi * Float($0 % N) }),
+                         "D": uniform([H], 0.5, 1.5, &rng)]
+             }, length: 8192),
 ]
 
 // MARK: - Measuring
