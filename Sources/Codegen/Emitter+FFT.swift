@@ -44,11 +44,15 @@ extension Emitter {
     func fft(_ plan: FFTPlan, _ a: SplitComplex, _ scratch: SplitComplex, inverse: Bool) -> SplitComplex {
         let m = plan.points
         let radix4Stages = lshr(plan.log2Points, index(1))
-        // Stage 0 (s = 1) when there is a radix-4 stage at all.
+        // Stages 0 and 1 with their stride known (1 and 4), so the short q loops unroll into straight code; then
+        // the rest, whose q loops are long enough to vectorize.
         forLoop(smin(radix4Stages, index(1))) { _ in
             radix4Stage(plan, n: m, s: index(1), from: a, to: scratch, inverse: inverse)
         }
-        forLoop(from: index(1), to: radix4Stages) { t in
+        forLoop(sub(smin(radix4Stages, index(2)), smin(radix4Stages, index(1)))) { _ in
+            radix4Stage(plan, n: lshr(m, index(2)), s: index(4), from: scratch, to: a, inverse: inverse)
+        }
+        forLoop(from: index(2), to: radix4Stages) { t in
             let even = LLVMBuildICmp(self.b, LLVMIntEQ, self.and(t, self.index(1)).value, self.index(0).value, "")!
             let twoT = self.shl(t, self.index(1))
             radix4Stage(plan, n: lshr(m, twoT), s: shl(index(1), twoT), from: select(even, a, scratch),
@@ -63,14 +67,26 @@ extension Emitter {
         return select(isNonZero(odd), other, afterRadix4)
     }
 
+    /// One radix-4 stage as a call of a helper function whose buffers are `noalias` (they are picked at run time,
+    /// which would otherwise keep LLVM from vectorizing); a stride known here (1, 4) is built into its own helper.
     private func radix4Stage(_ plan: FFTPlan, n: Index, s: Index, from x: SplitComplex, to y: SplitComplex, inverse: Bool) {
         let dt = plan.dtype
+        let name = "fft_radix4_\(dt)_\(inverse ? "inverse" : "forward")" + (s.known.map { "_s\($0)" } ?? "")
+        let helper = helperFunction(name, pointers: 6, integers: 2) { p, i in
+            radix4Butterflies(dt, n: i[0], s: s.known == nil ? i[1] : s, from: SplitComplex(re: p[0], im: p[1]),
+                              to: SplitComplex(re: p[2], im: p[3]), twiddles: SplitComplex(re: p[4], im: p[5]), inverse: inverse)
+        }
+        _ = buildCall(b, helper.type, helper.fn, [x.re, x.im, y.re, y.im, plan.twiddles.re, plan.twiddles.im, n.value, s.value])
+    }
+
+    private func radix4Butterflies(_ dt: DType, n: Index, s: Index, from x: SplitComplex, to y: SplitComplex,
+                                   twiddles: SplitComplex, inverse: Bool) {
         let quarter = lshr(n, index(2))
         forLoop(quarter) { p in
             let ps = self.mul(p, s)
-            var w1 = self.load(dt, plan.twiddles, ps)
-            var w2 = self.load(dt, plan.twiddles, self.add(ps, ps))
-            var w3 = self.load(dt, plan.twiddles, self.add(self.add(ps, ps), ps))
+            var w1 = self.load(dt, twiddles, ps)
+            var w2 = self.load(dt, twiddles, self.add(ps, ps))
+            var w3 = self.load(dt, twiddles, self.add(self.add(ps, ps), ps))
             if inverse { (w1, w2, w3) = (self.conj(w1), self.conj(w2), self.conj(w3)) }
             let inBase = ps, outBase = self.shl(ps, self.index(2))  // s·p and s·4p
             let stride = self.mul(quarter, s)  // s·n/4 = M/4
@@ -94,11 +110,14 @@ extension Emitter {
     /// The last stage when log2 M is odd: n = 2, s = M/2, no twiddles.
     private func radix2Stage(_ plan: FFTPlan, from x: SplitComplex, to y: SplitComplex) {
         let dt = plan.dtype
-        let half = lshr(plan.points, index(1))
-        forLoop(half) { q in
-            let a = self.load(dt, x, q), c = self.load(dt, x, self.add(q, half))
-            self.store(self.cadd(a, c), dt, y, q)
-            self.store(self.csub(a, c), dt, y, self.add(q, half))
+        let helper = helperFunction("fft_radix2_\(dt)", pointers: 4, integers: 1) { p, i in
+            let (x, y, half) = (SplitComplex(re: p[0], im: p[1]), SplitComplex(re: p[2], im: p[3]), i[0])
+            forLoop(half) { q in
+                let a = self.load(dt, x, q), c = self.load(dt, x, self.add(q, half))
+                self.store(self.cadd(a, c), dt, y, q)
+                self.store(self.csub(a, c), dt, y, self.add(q, half))
+            }
         }
+        _ = buildCall(b, helper.type, helper.fn, [x.re, x.im, y.re, y.im, lshr(plan.points, index(1)).value])
     }
 }

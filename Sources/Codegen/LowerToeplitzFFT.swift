@@ -14,7 +14,7 @@ import IR
 /// Rows are grouped by the kernel row they read: the partitioned loop runs over the rows of the kernel's own
 /// leading dims (channels) and an inner loop over the leading dims along which the kernel broadcasts (batch), so
 /// each channel's spectrum is computed once per run and reused for every batch element. Each chunk of channels
-/// allocates its working memory once (twiddles, kernel spectrum, two Stockham buffers: about 9M floats, in L2 for
+/// allocates its working memory once (twiddles, kernel spectrum, two Stockham buffers: about 10M floats, in L2 for
 /// N ≤ 16384) and frees it at the end.
 extension Emitter {
     func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
@@ -35,13 +35,13 @@ extension Emitter {
         let span = add(add(len, taps), index(pkr == nil ? -1 : 0))
         let n = nextPowerOfTwo(smax(span, index(2)))
         let m = lshr(n, index(1))
-        let halfM = lshr(m, index(1))
 
-        // Working memory: tw [M] (FFT twiddles), rw [M/2 + 1] (W_N^k for the real split), spectrum [M + 1], a [M], c [M].
-        let floats = add(mul(m, index(9)), index(4))
+        // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
+        // and the two Stockham buffers [M].
+        let floats = add(mul(m, index(10)), index(2))
         let memory = malloc(bytes: mul(floats, index(dt.byteSize)))
         let tw = splitComplex(dt, memory, at: index(0), count: m)
-        let rwCount = add(halfM, index(1))
+        let rwCount = m
         let rw = splitComplex(dt, memory, at: add(m, m), count: rwCount)
         let specAt = add(add(m, m), add(rwCount, rwCount))
         let specCount = add(m, index(1))
@@ -52,13 +52,13 @@ extension Emitter {
         fillTwiddles(dt, tw, count: m, period: m)
         fillTwiddles(dt, rw, count: rwCount, period: n)
         let plan = FFTPlan(dtype: dt, points: m, log2Points: log2Floor(m), twiddles: tw)
-        let conv = RealConvolution(dt: dt, m: m, halfM: halfM, rw: rw, spectrum: spectrum)
+        let conv = RealConvolution(dt: dt, rw: rw, spectrum: spectrum)
 
         partitionedLoop(Array(lead[shared...])) { inner in
             let innerIdx = unflatten(inner, innerExt)
             let kRow = mul(offset([Index](repeating: index(0), count: shared) + innerIdx, Array(sk)), kLen)
 
-            // The kernel's spectrum, scaled by 1/(4N): the ½ of each half-length split and the 1/M of the inverse.
+            // The kernel's spectrum (scaled by 1/(4N), see RealConvolution).
             zeroBlock(dt, count: m, bufA.re, index(0))
             zeroBlock(dt, count: m, bufA.im, index(0))
             forLoop(taps) { d in storePacked(load(dt, pk, add(kRow, d)), dt, bufA, at: d) }
@@ -66,9 +66,7 @@ extension Emitter {
                 // h[N − j] = k_rev[j − 1] for j = 1…K'.
                 forLoop(taps) { j in storePacked(load(dt, pkr, add(kRow, j)), dt, bufA, at: sub(sub(n, j), index(1))) }
             }
-            let kz = fft(plan, bufA, bufB, inverse: false)
-            let scaleH = fdiv(float(0.25, dt), LLVMBuildSIToFP(b, n.value, type(dt), "")!)
-            conv.storeKernelSpectrum(self, kz, scale: scaleH)
+            conv.storeKernelSpectrum(self, fft(plan, bufA, bufB, inverse: false), points: m)
 
             forLoop(product(outerExt)) { o in
                 let idx = unflatten(o, outerExt) + innerIdx
@@ -76,9 +74,9 @@ extension Emitter {
                 let yRow = mul(add(mul(o, innerCount), inner), len)
                 packRow(dt, px, xRow, len: len, into: bufA, points: m)
                 let z = fft(plan, bufA, bufB, inverse: false)
-                conv.multiplyInPlace(self, z)
                 let other = select(LLVMBuildICmp(b, LLVMIntEQ, z.re, bufA.re, "")!, bufB, bufA)
-                let y = fft(plan, z, other, inverse: true)
+                conv.multiply(self, z, into: other, points: m)
+                let y = fft(plan, other, z, inverse: true)
                 unpackRow(dt, y, into: dst, yRow, len: len)
             }
         }
@@ -126,56 +124,68 @@ extension Emitter {
 ///     E = Z[k] + conj Z[j],  O = −i (Z[k] − conj Z[j]),  X[k] = E + W·O,  X[j] = conj(E − W·O);
 /// and for the product Y = X·H the inverse's packed input is, with A = Y[k] + conj Y[j], B = Y[k] − conj Y[j],
 ///     Z'[k] = A + i·conj(W)·B,  Z'[j] = conj(A − i·conj(W)·B).
-/// k = 0 pairs with the bin M (Z[M] = Z[0]), whose Z' is not stored; k = M/2 pairs with itself (both formulas
-/// give the same value).
+/// k = 0 pairs with the bin M (Z[M] = Z[0]), whose Z' is not stored. Each pass runs k over 1…M − 1 and stores only
+/// bin k (so each pair is computed twice): one store stream in one direction is what lets LLVM vectorize the loop
+/// (two streams into one array, k up and M − k down, would be an unknown dependence). Each pass is a helper
+/// function with `noalias` buffers.
 private struct RealConvolution {
     let dt: DType
-    let m: Index
-    let halfM: Index
     let rw: SplitComplex
     let spectrum: SplitComplex
 
-    func split(_ e: Emitter, _ zk: ComplexValue, _ zj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
+    static func split(_ e: Emitter, _ zk: ComplexValue, _ zj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
         let even = e.cadd(zk, e.conj(zj))
         let odd = e.timesI(e.csub(zk, e.conj(zj)), positive: false)
         let wo = e.cmul(w, odd)
         return (e.cadd(even, wo), e.conj(e.csub(even, wo)))
     }
 
-    func fold(_ e: Emitter, _ yk: ComplexValue, _ yj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
+    static func fold(_ e: Emitter, _ yk: ComplexValue, _ yj: ComplexValue, _ w: ComplexValue) -> (ComplexValue, ComplexValue) {
         let a = e.cadd(yk, e.conj(yj))
         let t = e.timesI(e.cmul(e.conj(w), e.csub(yk, e.conj(yj))), positive: true)
         return (e.cadd(a, t), e.conj(e.csub(a, t)))
     }
 
-    /// spectrum[k] = scale · X[k] for k = 0…M from the FFT `z` of the packed kernel.
-    func storeKernelSpectrum(_ e: Emitter, _ z: SplitComplex, scale s: LLVMValueRef) {
-        let z0 = e.load(dt, z, e.index(0))
-        let (x0, xm) = split(e, z0, z0, e.load(dt, rw, e.index(0)))
-        e.store(e.scale(x0, s), dt, spectrum, e.index(0))
-        e.store(e.scale(xm, s), dt, spectrum, m)
-        e.forLoop(from: e.index(1), to: e.add(halfM, e.index(1))) { k in
-            let j = e.sub(m, k)
-            let (xk, xj) = split(e, e.load(dt, z, k), e.load(dt, z, j), e.load(dt, rw, k))
-            e.store(e.scale(xk, s), dt, spectrum, k)
-            e.store(e.scale(xj, s), dt, spectrum, j)
+    /// spectrum[k] = X[k] / (4N) for k = 0…M from the FFT `z` of the packed kernel (M points).
+    func storeKernelSpectrum(_ e: Emitter, _ z: SplitComplex, points: Index) {
+        let dt = self.dt
+        let helper = e.helperFunction("fft_kernel_spectrum_\(dt)", pointers: 6, integers: 1) { p, i in
+            let (z, rw, spectrum, m) = (SplitComplex(re: p[0], im: p[1]), SplitComplex(re: p[2], im: p[3]),
+                                        SplitComplex(re: p[4], im: p[5]), i[0])
+            // 1/(4N) = 1/(8M): the ½ of both half-length splits and the 1/M of the inverse.
+            let s = e.fdiv(e.float(0.125, dt), LLVMBuildSIToFP(e.b, m.value, e.type(dt), "")!)
+            let z0 = e.load(dt, z, e.index(0))
+            let (x0, xm) = Self.split(e, z0, z0, e.load(dt, rw, e.index(0)))
+            e.store(e.scale(x0, s), dt, spectrum, e.index(0))
+            e.store(e.scale(xm, s), dt, spectrum, m)
+            e.forLoop(from: e.index(1), to: m) { k in
+                let (xk, _) = Self.split(e, e.load(dt, z, k), e.load(dt, z, e.sub(m, k)), e.load(dt, rw, k))
+                e.store(e.scale(xk, s), dt, spectrum, k)
+            }
         }
+        _ = buildCall(e.b, helper.type, helper.fn, [z.re, z.im, rw.re, rw.im, spectrum.re, spectrum.im, points.value])
     }
 
-    /// Replaces the FFT `z` of a packed input row by the packed input of the inverse FFT of X·H.
-    func multiplyInPlace(_ e: Emitter, _ z: SplitComplex) {
-        let z0 = e.load(dt, z, e.index(0))
-        let w0 = e.load(dt, rw, e.index(0))
-        let (x0, xm) = split(e, z0, z0, w0)
-        let (y0, _) = fold(e, e.cmul(x0, e.load(dt, spectrum, e.index(0))), e.cmul(xm, e.load(dt, spectrum, m)), w0)
-        e.forLoop(from: e.index(1), to: e.add(halfM, e.index(1))) { k in
-            let j = e.sub(m, k)
-            let w = e.load(dt, rw, k)
-            let (xk, xj) = split(e, e.load(dt, z, k), e.load(dt, z, j), w)
-            let (yk, yj) = fold(e, e.cmul(xk, e.load(dt, spectrum, k)), e.cmul(xj, e.load(dt, spectrum, j)), w)
-            e.store(yk, dt, z, k)
-            e.store(yj, dt, z, j)
+    /// out = the packed input of the inverse FFT of X·H, from the FFT `z` of a packed input row (M points).
+    func multiply(_ e: Emitter, _ z: SplitComplex, into out: SplitComplex, points: Index) {
+        let dt = self.dt
+        let helper = e.helperFunction("fft_spectrum_product_\(dt)", pointers: 8, integers: 1) { p, i in
+            let (z, out, rw, spectrum, m) = (SplitComplex(re: p[0], im: p[1]), SplitComplex(re: p[2], im: p[3]),
+                                             SplitComplex(re: p[4], im: p[5]), SplitComplex(re: p[6], im: p[7]), i[0])
+            let z0 = e.load(dt, z, e.index(0))
+            let w0 = e.load(dt, rw, e.index(0))
+            let (x0, xm) = Self.split(e, z0, z0, w0)
+            let (y0, _) = Self.fold(e, e.cmul(x0, e.load(dt, spectrum, e.index(0))), e.cmul(xm, e.load(dt, spectrum, m)), w0)
+            e.store(y0, dt, out, e.index(0))
+            e.forLoop(from: e.index(1), to: m) { k in
+                let j = e.sub(m, k)
+                let w = e.load(dt, rw, k)
+                let (xk, xj) = Self.split(e, e.load(dt, z, k), e.load(dt, z, j), w)
+                let (yk, _) = Self.fold(e, e.cmul(xk, e.load(dt, spectrum, k)), e.cmul(xj, e.load(dt, spectrum, j)), w)
+                e.store(yk, dt, out, k)
+            }
         }
-        e.store(y0, dt, z, e.index(0))
+        _ = buildCall(e.b, helper.type, helper.fn,
+                      [z.re, z.im, out.re, out.im, rw.re, rw.im, spectrum.re, spectrum.im, points.value])
     }
 }
