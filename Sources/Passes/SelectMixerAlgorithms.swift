@@ -30,8 +30,8 @@ public enum MixerAlgorithm: String, Sendable, CaseIterable {
     case fft
 }
 
-/// Kernel taps from which an FFT convolution beats the direct one (measured by `bench/fft-crossover.sh`, docs/FFT.md).
-public let fftMinTaps = 64
+/// Kernel taps from which an FFT convolution beats the direct one on this machine (`seqc-bench --crossover`, docs/FFT.md).
+public let fftMinTaps = 256
 
 extension Pass {
     public static func selectMixerAlgorithms(_ policy: MixerAlgorithm, denseMaxLength: Int = 32) -> Pass {
