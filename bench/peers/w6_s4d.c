@@ -4,25 +4,23 @@
 // Kernel generation as PERF-NOTES.md recommends: the powers of Ā by repeated multiplication in double precision,
 // in chunks of 64 steps (l = 64·i + j): inner[n][j] = Ā^j and outer[i][n] = C'·Ā^{64i}, so that
 // K[64i + j] = 2·Re Σ_n outer[i][n]·inner[n][j] is one real [L/64 × 2N]·[2N × 64] matrix product per channel
-// (vectorized by gcc over j). Then the FFTW3f convolution of w2_fftconv.c, fused per channel. Channels are split
+// (vectorized by gcc over j). Then the FFTW3f convolution of W2 (fftconv.h), fused per channel. Channels are split
 // across pthreads; everything of a channel stays in per-thread buffers.
 //
 // Verified first against a naive double-precision reference (complex exponentials and a direct convolution) at
 // H=4, L=256.
 #include <complex.h>
-#include <fftw3.h>
 
-#include "common.h"
+#include "fftconv.h"
 
 enum { MODES = 64, CHUNK = 64 };
 
 struct w6 {
-    int H, L, N;
+    int H, L;
     const float *u, *log_dt, *C, *log_A_real, *A_imag, *D;  // C [H][MODES][2]
     float *y;
-    fftwf_plan fwd, inv;
-    float **re, **kern, **outer, **inner;   // per thread: [N], [L], [L/CHUNK][2·MODES], [2·MODES][CHUNK]
-    fftwf_complex **cu, **ck;
+    struct fftconv conv;
+    float **kern, **outer, **inner;   // per thread: [L], [L/CHUNK][2·MODES], [2·MODES][CHUNK]
 };
 
 /// K[0..L) of channel h into k.
@@ -60,31 +58,11 @@ static void s4d_kernel(const struct w6 *w, int h, float *k, float *outer, float 
 
 static void w6_kernel(void *p, int tid, int nt) {
     struct w6 *w = (struct w6 *)p;
-    const int L = w->L, N = w->N, bins = N / 2 + 1;
-    float *re = w->re[tid], *k = w->kern[tid];
-    fftwf_complex *cu = w->cu[tid], *ck = w->ck[tid];
+    const int L = w->L;
     const int c0 = (int)((long)w->H * tid / nt), c1 = (int)((long)w->H * (tid + 1) / nt);
-    const float scale = 1.0f / (float)N;
     for (int c = c0; c < c1; c++) {
-        const float *u = w->u + (size_t)c * L;
-        s4d_kernel(w, c, k, w->outer[tid], w->inner[tid]);
-        memcpy(re, k, sizeof(float) * L);
-        memset(re + L, 0, sizeof(float) * (N - L));
-        fftwf_execute_dft_r2c(w->fwd, re, ck);
-        memcpy(re, u, sizeof(float) * L);
-        memset(re + L, 0, sizeof(float) * (N - L));
-        fftwf_execute_dft_r2c(w->fwd, re, cu);
-        // With <complex.h> included first, fftwf_complex is float _Complex: address it as (re, im) float pairs.
-        float *su = (float *)cu, *sk = (float *)ck;
-        for (int f = 0; f < bins; f++) {
-            float ar = su[2 * f], ai = su[2 * f + 1], br = sk[2 * f], bi = sk[2 * f + 1];
-            su[2 * f] = (ar * br - ai * bi) * scale;
-            su[2 * f + 1] = (ar * bi + ai * br) * scale;
-        }
-        fftwf_execute_dft_c2r(w->inv, cu, re);
-        float *y = w->y + (size_t)c * L;
-        const float d = w->D[c];
-        for (int t = 0; t < L; t++) y[t] = re[t] + d * u[t];
+        s4d_kernel(w, c, w->kern[tid], w->outer[tid], w->inner[tid]);
+        fftconv_channel(&w->conv, tid, w->u + (size_t)c * L, w->kern[tid], w->D[c], w->y + (size_t)c * L);
     }
 }
 
@@ -107,35 +85,22 @@ static struct w6_data w6_init(int H, int L, uint64_t *s) {
 }
 
 static struct w6 w6_make(int H, int L, const struct w6_data *d, float *y, int maxThreads) {
-    struct w6 w = {H, L, 2 * L, d->u, d->log_dt, d->C, d->log_A_real, d->A_imag, d->D, y};
-    const int N = w.N, bins = N / 2 + 1;
-    w.re = malloc(sizeof(float *) * maxThreads);
+    struct w6 w = {H, L, d->u, d->log_dt, d->C, d->log_A_real, d->A_imag, d->D, y, fftconv_make(L, maxThreads)};
     w.kern = malloc(sizeof(float *) * maxThreads);
     w.outer = malloc(sizeof(float *) * maxThreads);
     w.inner = malloc(sizeof(float *) * maxThreads);
-    w.cu = malloc(sizeof(fftwf_complex *) * maxThreads);
-    w.ck = malloc(sizeof(fftwf_complex *) * maxThreads);
     for (int t = 0; t < maxThreads; t++) {
-        w.re[t] = fftwf_malloc(sizeof(float) * N);
         w.kern[t] = falloc(L);
         w.outer[t] = falloc((size_t)(L / CHUNK) * 2 * MODES);
         w.inner[t] = falloc(2 * MODES * CHUNK);
-        w.cu[t] = fftwf_malloc(sizeof(fftwf_complex) * bins);
-        w.ck[t] = fftwf_malloc(sizeof(fftwf_complex) * bins);
     }
-    w.fwd = fftwf_plan_dft_r2c_1d(N, w.re[0], w.cu[0], FFTW_MEASURE);
-    w.inv = fftwf_plan_dft_c2r_1d(N, w.cu[0], w.re[0], FFTW_MEASURE);
     return w;
 }
 
 static void w6_free(struct w6 *w, int maxThreads) {
-    for (int t = 0; t < maxThreads; t++) {
-        fftwf_free(w->re[t]); free(w->kern[t]); free(w->outer[t]); free(w->inner[t]);
-        fftwf_free(w->cu[t]); fftwf_free(w->ck[t]);
-    }
-    free(w->re); free(w->kern); free(w->outer); free(w->inner); free(w->cu); free(w->ck);
-    fftwf_destroy_plan(w->fwd);
-    fftwf_destroy_plan(w->inv);
+    for (int t = 0; t < maxThreads; t++) { free(w->kern[t]); free(w->outer[t]); free(w->inner[t]); }
+    free(w->kern); free(w->outer); free(w->inner);
+    fftconv_free(&w->conv);
 }
 
 static void verify(void) {
