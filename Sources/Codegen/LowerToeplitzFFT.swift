@@ -18,13 +18,15 @@ import IR
 /// N ≤ 16384) and frees it at the end.
 extension Emitter {
     func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
-                          _ x: Value, _ px: LLVMValueRef) {
+                          _ x: Value, _ px: LLVMValueRef, skip: (Value, LLVMValueRef)?) {
         let dt = out.type.dtype
         let lead = Array(out.type.shape.dropLast())
         let kLen = extent(k.type.shape.last!)
         let len = extent(out.type.shape.last!)
         let sk = strides(Array(k.type.shape.dropLast()), alignedTo: lead.count)
         let sx = strides(Array(x.type.shape.dropLast()), alignedTo: lead.count)
+        // The skip d [..., 1]: one scalar per row.
+        let sd = skip.map { strides(Array($0.0.type.shape.dropLast()), alignedTo: lead.count) }
         // Leading axes along which the kernel broadcasts (stride 0) share one spectrum.
         // At least one axis stays partitioned, so a kernel shared by every row still spreads rows over threads.
         let shared = min(sk.prefix { $0.known == 0 }.count, max(lead.count - 1, 0))
@@ -77,7 +79,8 @@ extension Emitter {
                 let other = select(LLVMBuildICmp(b, LLVMIntEQ, z.re, bufA.re, "")!, bufB, bufA)
                 conv.multiply(self, z, into: other, points: m)
                 let y = fft(plan, other, z, inverse: true)
-                unpackRow(dt, y, into: dst, yRow, len: len)
+                let skipRow = skip.map { (d, pd) in (scale: load(dt, pd, offset(idx, sd!)), x: px, row: xRow) }
+                unpackRow(dt, y, into: dst, yRow, len: len, skip: skipRow)
             }
         }
         free(memory)
@@ -107,15 +110,21 @@ extension Emitter {
         zeroBlock(dt, count: sub(m, used), z.im, used)
     }
 
-    /// y[2j] = Re z[j], y[2j+1] = Im z[j] for the first L samples.
-    private func unpackRow(_ dt: DType, _ z: SplitComplex, into py: LLVMValueRef, _ yRow: Index, len: Index) {
+    /// y[2j] = Re z[j], y[2j+1] = Im z[j] for the first L samples, plus d·x[t] when there is a skip (the mul, then
+    /// the add, as the unfused ops round them).
+    private func unpackRow(_ dt: DType, _ z: SplitComplex, into py: LLVMValueRef, _ yRow: Index, len: Index,
+                           skip: (scale: LLVMValueRef, x: LLVMValueRef, row: Index)?) {
+        func put(_ v: LLVMValueRef, _ t: Index) {
+            let y = skip.map { fadd(v, fmul($0.scale, load(dt, $0.x, add($0.row, t)))) } ?? v
+            store(y, dt, py, add(yRow, t))
+        }
         let pairs = lshr(len, index(1))
         forLoop(pairs) { j in
-            let at = add(yRow, shl(j, index(1)))
-            store(load(dt, z.re, j), dt, py, at)
-            store(load(dt, z.im, j), dt, py, add(at, index(1)))
+            let t = shl(j, index(1))
+            put(load(dt, z.re, j), t)
+            put(load(dt, z.im, j), add(t, index(1)))
         }
-        forLoop(and(len, index(1))) { _ in store(load(dt, z.re, pairs), dt, py, add(yRow, sub(len, index(1)))) }
+        forLoop(and(len, index(1))) { _ in put(load(dt, z.re, pairs), sub(len, index(1))) }
     }
 }
 

@@ -27,7 +27,25 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
     }
 
     switch m {
-    case .toeplitz(let causal), .toeplitzFFT(let causal):
+    case .toeplitzFFT(let causal, let skip):
+        // toeplitz's rule on the convolution's operands; the skip d must be a per-row scalar [..., 1] of those rows.
+        try arity((causal ? 2 : 3) + (skip ? 1 : 0))
+        let conv = skip ? Array(operands.dropLast()) : operands
+        let y: TensorType
+        do {
+            y = try inferMixerTypes(.toeplitz(causal: causal), conv, declared: nil)[0]
+        } catch {
+            throw TypeRuleError("'toeplitz_fft' (the convolution of toeplitz): \(error.message)")
+        }
+        if skip {
+            let d = operands[operands.count - 1], rows = Array(y.shape.dropLast()) + [Dim.known(1)]
+            guard d.dtype == y.dtype, d.rank >= 1, d.shape.last == .known(1), broadcastShapes(d.shape, rows) == rows else {
+                throw TypeRuleError("'toeplitz_fft' skip must be \(y.dtype)[..., 1] broadcasting to the rows \(rows), got \(d)")
+            }
+        }
+        return [y]
+
+    case .toeplitz(let causal):
         try arity(causal ? 2 : 3)
         let dt = try floats()
         let (k, x) = (operands[0], operands[operands.count - 1])

@@ -58,7 +58,8 @@ func attributes(of op: Op) -> [(String, String)] {
     case .rfft(let axis, let n), .irfft(let axis, let n): return [("axis", String(axis)), ("n", n.description)]
     case .mixer(let m):
         switch m {
-        case .toeplitz(let causal), .toeplitzMatrix(let causal), .toeplitzFFT(let causal): return [("causal", String(causal))]
+        case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]
+        case .toeplitzFFT(let causal, let skip): return [("causal", String(causal)), ("skip", String(skip))]
         case .ssmScan, .ssmScanExp, .ssmMatrix: return []
         case .attention(let causal, let scale), .attentionMatrix(let causal, let scale):
             return [("causal", String(causal)), ("scale", formatNumber(scale))]

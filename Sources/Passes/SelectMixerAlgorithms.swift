@@ -52,7 +52,7 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
     for var inst in f.body {
         inst.operands = inst.operands.map { replace[$0.id] ?? $0 }
         if case .mixer(.toeplitz(let causal)) = inst.op, policy == .fft || (policy == .auto && prefersFFT(inst, denseMaxLength)) {
-            inst.op = .mixer(.toeplitzFFT(causal: causal))
+            inst.op = .mixer(.toeplitzFFT(causal: causal, skip: false))
             out.body.append(inst)
             continue
         }

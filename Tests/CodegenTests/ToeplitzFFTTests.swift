@@ -1,5 +1,6 @@
 // toeplitz_fft (LowerToeplitzFFT.swift) against the interpreter's direct convolution: causal and bidirectional, batch
-// 2, kernels shared over the batch, over everything, and per (batch, channel); lengths prime, 2^k, 2^k ± 1, 3·5·7 and
+// 2, kernels shared over the batch, over everything, and per (batch, channel), with and without the fused skip d·x
+// (per channel and per (batch, channel)); lengths prime, 2^k, 2^k ± 1, 3·5·7 and
 // the edge cases L = 0, 1, 2; kernels shorter than, as long as and longer than the sequence. Then thread-count bit
 // identity and the error at L = 65536.
 //
@@ -21,16 +22,22 @@ import Testing
           %2 = input "x" : DT[2, 3, L]
           %3 = input "k1" : DT[K]
           %4 = input "kb" : DT[2, 3, K]
-          %5 = toeplitz_fft %0, %2 {causal = true} : DT[2, 3, L]
-          %6 = toeplitz_fft %0, %1, %2 {causal = false} : DT[2, 3, L]
-          %7 = toeplitz_fft %3, %2 {causal = true} : DT[2, 3, L]
-          %8 = toeplitz_fft %4, %2 {causal = true} : DT[2, 3, L]
-          %9 = toeplitz_fft %3, %3, %2 {causal = false} : DT[2, 3, L]
+          %5 = toeplitz_fft %0, %2 {causal = true, skip = false} : DT[2, 3, L]
+          %6 = toeplitz_fft %0, %1, %2 {causal = false, skip = false} : DT[2, 3, L]
+          %7 = toeplitz_fft %3, %2 {causal = true, skip = false} : DT[2, 3, L]
+          %8 = toeplitz_fft %4, %2 {causal = true, skip = false} : DT[2, 3, L]
+          %9 = toeplitz_fft %3, %3, %2 {causal = false, skip = false} : DT[2, 3, L]
+          %10 = input "d" : DT[3, 1]
+          %11 = input "db" : DT[2, 3, 1]
+          %12 = toeplitz_fft %0, %2, %10 {causal = true, skip = true} : DT[2, 3, L]
+          %13 = toeplitz_fft %0, %1, %2, %11 {causal = false, skip = true} : DT[2, 3, L]
           output "causal" = %5
           output "bidir" = %6
           output "shared_kernel" = %7
           output "per_batch_kernel" = %8
           output "shared_bidir" = %9
+          output "skip" = %12
+          output "bidir_per_batch_skip" = %13
         }
         """
 
@@ -75,7 +82,7 @@ import Testing
             func @fft {
               %0 = input "k" : f32[H, L]
               %1 = input "x" : f32[2, H, L]
-              %2 = toeplitz_fft %0, %1 {causal = true} : f32[2, H, L]
+              %2 = toeplitz_fft %0, %1 {causal = true, skip = false} : f32[2, H, L]
               output "y" = %2
             }
             """)
@@ -101,7 +108,7 @@ import Testing
                 func @c {
                   %0 = input "k" : DT[1, L]
                   %1 = input "x" : DT[1, 1, L]
-                  %2 = \(op) %0, %1 {causal = true} : DT[1, 1, L]
+                  %2 = \(op) %0, %1 {causal = true\(op == "toeplitz_fft" ? ", skip = false" : "")} : DT[1, 1, L]
                   output "y" = %2
                 }
                 """, dt), options: CodegenOptions(optLevel: 2))
