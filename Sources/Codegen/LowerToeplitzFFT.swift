@@ -20,11 +20,7 @@ extension Emitter {
     func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
                           _ x: Value, _ px: LLVMValueRef, skip: (Value, LLVMValueRef)?) {
         let dt = out.type.dtype
-        let lead = Array(out.type.shape.dropLast())
-        let kLen = extent(k.type.shape.last!)
-        let len = extent(out.type.shape.last!)
-        let sk = strides(Array(k.type.shape.dropLast()), alignedTo: lead.count)
-        let sx = strides(Array(x.type.shape.dropLast()), alignedTo: lead.count)
+        let (lead, kLen, len, sk, sx) = toeplitzRows(out, k, x)
         // The skip d [..., 1]: one scalar per row.
         let sd = skip.map { strides(Array($0.0.type.shape.dropLast()), alignedTo: lead.count) }
         // Leading axes along which the kernel broadcasts (stride 0) share one spectrum.
