@@ -94,7 +94,7 @@ XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
 if [[ ",$THREADS," == *",2,"* ]]; then
     taskset -c 0,1 python3 bench/peers/jax_peers.py --workload "$WORKLOADS" --threads 2 --runs "$RUNS" >> "$RESULTS" || log "jax 2T failed"
 fi
-log "SciPy peers (W2, W6; scipy.fft's workers = threads; W6's Vandermonde takes seconds: SLOW_RUNS)"
+log "SciPy peers (W2, W6; scipy.fft's workers = threads; W6's Vandermonde takes minutes: one run)"
 for t in ${THREADS//,/ }; do
     want W2 && { python3 bench/peers/scipy_peers.py --workload W2 --threads "$t" --runs "$RUNS" >> "$RESULTS" || log "scipy W2 ${t}T failed"; }
     want W6 && { python3 bench/peers/scipy_peers.py --workload W6 --threads "$t" --runs "$SLOW_RUNS" >> "$RESULTS" || log "scipy W6 ${t}T failed"; }
