@@ -34,7 +34,7 @@ TITLES = {
 }
 IMPLS = {
     "c": "hand-written C (AVX2+FMA intrinsics, pthreads)",
-    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax)",
+    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax / `jnp.fft`)",
     "c-fftw": "hand-written C on FFTW3f (FFTW_MEASURE plans, fused per channel, pthreads)",
     "scipy": "SciPy (`scipy.fft` rfft/irfft, `workers` = threads)",
     "seqc": "seqc JIT, the workload's structured-mixer model",
