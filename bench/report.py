@@ -19,6 +19,14 @@ FLOPS = {
     # §e.2: the recurrence needs about 5·L·N·P flops per head.
     "W4": (5 * L * 24 * 128 * 64, "5·L·H·N·P: the recurrence's h = a·h + Δx·B (3) and y += h·C (2) per state and head channel, §e.2"),
     "W5": (2 * 5 * L * 24 * 128 * 64, "2 × W4: one recurrence per direction, §f"),
+    # §i: per channel three real FFTs of N = 2·8192 points (2.5·N·log2 N each, the usual count), the spectrum
+    # product (6 per bin) and the skip (2 per step).
+    "W2": (768 * (3 * 2.5 * 16384 * 14 + 6 * 8193 + 2 * 8192),
+           "H·(3 · 2.5·N·log2 N + 6·(N/2 + 1) + 2L), N = 2L = 16384: three real FFTs, the product and the skip, §i"),
+    # §c: the kernel as the chunked Vandermonde product (4·N·L per channel: Re of a complex [L/64, N]·[N, 64]
+    # product) plus W2's convolution; the naive evaluation's H·N·L complex exps would count 20× more.
+    "W6": (768 * (4 * 64 * 8192 + 3 * 2.5 * 16384 * 14 + 6 * 8193 + 2 * 8192),
+           "H·(4·N·L + W2's per-channel count): the kernel as a chunked Vandermonde matrix product, then the FFT conv, §c"),
     "W7a": (2 * L * 768 * 3072, "2·M·K·N: one multiply-add per (row, inner, column), M = L, K = 768, N = 3072"),
     "W7b": (2 * L * 1536 * 768, "2·M·K·N, M = L, K = 1536, N = 768"),
     # Whole models: the projections (2·M·N·K) dominate; the recurrences at 5 flops per state element and step (+2
@@ -34,6 +42,8 @@ TITLES = {
     "W3": "W3 — causal softmax attention, 12 heads, L=2048, d=64",
     "W4": "W4 — Mamba-2 SSD, 24 heads, head dim 64, N=128, L=2048",
     "W5": "W5 — Hydra bidirectional SSD, W4's sizes, both directions",
+    "W2": "W2 — causal long convolution, H=768, L=8192, kernel length L, D skip",
+    "W6": "W6 — S4D, H=768, 64 complex modes, L=8192: kernel generation + causal FFT convolution + D skip",
     "W7a": "W7a — GEMM (2048×768)·(768×3072), `linear` with the weight [out, in] (Mamba-130m's in_proj)",
     "W7b": "W7b — GEMM (2048×1536)·(1536×768), `linear` with the weight [out, in] (Mamba-130m's out_proj)",
     "W8": "W8 — one Mamba block, d_model 768, d_inner 1536, N=16, d_conv 4, dt_rank 48, L=2048 (whole model)",
@@ -42,14 +52,16 @@ TITLES = {
 }
 IMPLS = {
     "c": "hand-written C (AVX2+FMA intrinsics, pthreads; W8: OpenBLAS sgemm + W1's fused scan)",
+    "c-fftw": "hand-written C on FFTW3f (FFTW_MEASURE plans, fused per channel, pthreads)",
     "openblas": "OpenBLAS `cblas_sgemm` from C (row-major, B transposed; OPENBLAS_NUM_THREADS = threads)",
     "numpy": "NumPy `x @ w.T` (its bundled BLAS; OPENBLAS_NUM_THREADS = threads)",
-    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax / matmul)",
+    "scipy": "SciPy (`scipy.fft` rfft/irfft, `workers` = threads)",
+    "jax": "JAX on CPU (jit; `lax.scan` / einsum+softmax / `jnp.fft` / matmul)",
     "torch": "PyTorch on CPU, eager (the recurrence as a Python loop over time, as HF's slow path)",
     "seqc": "seqc JIT, the workload's structured-mixer model",
     "seqc-scanop": "seqc JIT, W1 with the plain `scan` primitive (Ā, B̄u materialized)",
 }
-ORDER = ["c", "openblas", "numpy", "jax", "torch", "seqc", "seqc-scanop"]
+ORDER = ["c", "c-fftw", "openblas", "numpy", "scipy", "jax", "torch", "seqc", "seqc-scanop"]
 
 
 def main():
@@ -118,15 +130,15 @@ def main():
     w("sizes by this count (its inputs and outputs move in well under a millisecond at the triad bandwidth).")
     w("")
 
-    for wl in ["W1", "W3", "W4", "W5", "W7a", "W7b"] + MODELS:
+    for wl in ["W1", "W2", "W3", "W4", "W5", "W6", "W7a", "W7b"] + MODELS:
         rs = [r for r in rows if r.get("workload") == wl]
         if not rs:
             continue
         model = wl in MODELS
         w(f"## {TITLES[wl]}")
         w("")
-        # The C peer: hand-written C, or OpenBLAS for the GEMMs (W7).
-        cs = [r["median_ms"] for r in rs if r.get("impl") in ("c", "openblas") and "median_ms" in r]
+        # The C peer: hand-written C (on FFTW for W2, W6), or OpenBLAS for the GEMMs (W7).
+        cs = [r["median_ms"] for r in rs if r.get("impl") in ("c", "c-fftw", "openblas") and "median_ms" in r]
         best_c = min(cs) if cs else None
         w("Implementations: " + "; ".join(f"**{k}** = {IMPLS[k]}" for k in ORDER if any(r["impl"] == k for r in rs)) + ".")
         w("")
@@ -195,6 +207,15 @@ def main():
     w("  double-precision reference at a small size (relative error ≤ 1e-4) before it is timed. Threads are")
     w("  pthreads spawned and joined per call (nothing spins between calls; no OpenMP runtime, so no")
     w("  `KMP_BLOCKTIME` issue). Built with `-O3 -march=native -ffp-contract=fast -fno-math-errno`, no `-ffast-math`.")
+    w("- **W2 peers**: `bench/peers/w2_fftconv.c` runs FFTW3f's r2c/c2r transforms of length 2L (plans made once with")
+    w("  `FFTW_MEASURE`, outside the timed call) fused per channel — forward of u and of the kernel, product, inverse,")
+    w("  skip — in per-thread buffers, channels across pthreads; `bench/peers/scipy_peers.py` is the NumPy user's")
+    w("  `scipy.fft` version, batched over channels. Both check themselves against a float64 direct convolution.")
+    w("- **W6 peers**: `bench/peers/w6_s4d.c` builds each channel's kernel from powers of exp(ΔA) by repeated")
+    w("  multiplication in double, in chunks of 64 steps, as one real matrix product, then runs W2's FFTW convolution;")
+    w("  SciPy and JAX evaluate s4d.py's Vandermonde as written ([H, N, L] complex exponentials). seqc's")
+    w("  `w6_s4d.seq` uses the same chunked Vandermonde as the C peer, written in the language (exps of the chunk")
+    w("  starts and of the steps within a chunk, two matmuls), then `toeplitz_fft`.")
     w("- **JAX**: `jax.jit` of `lax.scan` recurrences (W1, W4, W5; W5 scans twice, once with `reverse=True`) and of")
     w("  einsum + mask + softmax (W3); checked against float64 NumPy at L=48; timed with `block_until_ready`.")
     w("  1 thread: `taskset -c 0` and `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1`.")
@@ -233,6 +254,8 @@ def main():
     w("  - W3 is flash attention (no L×L buffer) with scalar `expf` per score and no register-tiled QKᵀ/PV yet.")
     w("  - W4/W5 run the generic recurrence (state in a stack buffer, head channels in the inner loop); the C peer's")
     w("    32-channel slices with the 128×32 state in L1 and head dim in lanes are the next step, then 2-thread scaling.")
+    w("  - W2 runs `toeplitz_fft` (docs/FFT.md): seqc's own radix-4 Stockham FFT generated through LLVM, the half-length")
+    w("    real trick, the kernel's spectrum once per channel, per-channel buffers in L2, channels across threads.")
     w("  - `seqc-scanop` is W1 through the plain `scan` primitive, which materializes [D, L, N] tensors between")
     w("    unfused kernels: the cost the structured mixer and its fusion remove.")
     w("  - Whole models (goals: W8 at or below C at 1 thread, the LMs ≥ 2× faster than JAX and PyTorch, a 24-layer LM")

@@ -9,11 +9,11 @@
 #   WORKLOADS=W1,W4 NO_REPORT=1 bench/run.sh   # a subset (the report needs the full run)
 #   WORKLOADS=W8,LM1,LM2 LM_RUNS=1 LM_WARMUP=0 NO_REPORT=1 bench/run.sh   # whole models, one cold run of each LM
 #
-# Workloads: W1, W3, W4, W5 (mixers); W7 (GEMMs); W8 (one Mamba block), LM1 (Mamba-130m-shaped LM), LM2 (Mamba-2-130m-shaped
+# Workloads: W1, W3, W4, W5 (mixers); W2, W6 (long convolutions); W7 (GEMMs); W8 (one Mamba block), LM1 (Mamba-130m-shaped LM), LM2 (Mamba-2-130m-shaped
 # LM): whole models at L=2048. The LMs run LM_RUNS (default 3) timed runs after LM_WARMUP (default 1) warm-ups.
 #
-# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, OpenBLAS, Python 3 with NumPy and jax[cpu], and
-# PyTorch's CPU wheel; they are installed here when missing (apt-get for gcc and libopenblas-dev, pip for jax and for
+# Needs: Swift 6.3 and llvm-19-dev (scripts/install-deps.sh), gcc, OpenBLAS, libfftw3-dev, Python 3 with NumPy, SciPy and jax[cpu], and
+# PyTorch's CPU wheel; they are installed here when missing (apt-get for gcc, FFTW and libopenblas-dev, pip for jax, SciPy and for
 # a `+cpu` torch wheel found in pip's find-links; without one the PyTorch peers are skipped). No other network access.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ OUT=${OUT:-$ROOT/bench/out}
 RUNS=${RUNS:-9}
 SLOW_RUNS=${SLOW_RUNS:-5}
 THREADS=${THREADS:-1,2}
-WORKLOADS=${WORKLOADS:-W1,W3,W4,W5,W7,W8,LM1,LM2}
+WORKLOADS=${WORKLOADS:-W1,W2,W3,W4,W5,W6,W7,W8,LM1,LM2}
 LM_RUNS=${LM_RUNS:-3}
 LM_WARMUP=${LM_WARMUP:-1}
 # want W3 → true when W3 is selected.
@@ -37,6 +37,14 @@ START=$(date +%s)
 if ! command -v gcc >/dev/null 2>&1; then
     log "installing gcc (apt)"
     apt-get update -qq && apt-get install -y -qq gcc libc6-dev >&2
+fi
+if ! [[ -f /usr/include/fftw3.h ]]; then
+    log "installing libfftw3-dev (apt; the W2 C peer)"
+    apt-get update -qq && apt-get install -y -qq libfftw3-dev >&2
+fi
+if ! python3 -c 'import scipy' 2>/dev/null; then
+    log "installing scipy (pip)"
+    python3 -m pip install --quiet scipy >&2
 fi
 if ! python3 -c 'import jax, numpy' 2>/dev/null; then
     log "installing jax[cpu] (pip)"
@@ -67,6 +75,10 @@ for p in roofline w1_scan w3_attention w4_ssd w5_hydra; do
 done
 want W7 && gcc $CFLAGS -I/usr/include/x86_64-linux-gnu -o "$OUT/w7_gemm" bench/peers/w7_gemm.c -lopenblas -lm
 want W8 && gcc $CFLAGS -I/usr/include/x86_64-linux-gnu -o "$OUT/w8_mamba_block" bench/peers/w8_mamba_block.c -lopenblas -lm
+for p in w2_fftconv w6_s4d; do
+    want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
+    gcc $CFLAGS -o "$OUT/$p" "bench/peers/$p.c" -lfftw3f -lm
+done
 log "swift build -c release --package-path Benchmarks"
 swift build -c release --package-path Benchmarks >&2
 BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-bench"
@@ -98,7 +110,7 @@ BENCH="$(swift build -c release --package-path Benchmarks --show-bin-path)/seqc-
 log "roofline"
 "$OUT/roofline" --threads "$THREADS" --json >> "$RESULTS" || log "roofline failed"
 log "C peers"
-for p in w1_scan w3_attention w4_ssd w5_hydra w8_mamba_block; do
+for p in w1_scan w2_fftconv w3_attention w4_ssd w5_hydra w6_s4d w8_mamba_block; do
     want "$(echo "${p%%_*}" | tr a-z A-Z)" || continue
     "$OUT/$p" --threads "$THREADS" --runs "$RUNS" --json >> "$RESULTS" || log "$p failed"
 done
@@ -127,6 +139,11 @@ if [[ -n "$TORCH_WL" ]] && python3 -c 'import torch' 2>/dev/null; then
         taskset -c 0,1 python3 bench/peers/torch_peers.py --workload "$TORCH_WL" --threads 2 --runs "$RUNS" --lm-runs "$LM_RUNS" >> "$RESULTS" || log "torch 2T failed"
     fi
 fi
+log "SciPy peers (W2, W6; scipy.fft's workers = threads; W6's Vandermonde takes minutes: one run)"
+for t in ${THREADS//,/ }; do
+    want W2 && { python3 bench/peers/scipy_peers.py --workload W2 --threads "$t" --runs "$RUNS" >> "$RESULTS" || log "scipy W2 ${t}T failed"; }
+    want W6 && { python3 bench/peers/scipy_peers.py --workload W6 --threads "$t" --runs "$SLOW_RUNS" >> "$RESULTS" || log "scipy W6 ${t}T failed"; }
+done
 log "seqc"
 for wl in ${WORKLOADS//,/ }; do
     runs=$RUNS; warmup=1

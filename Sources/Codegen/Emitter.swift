@@ -99,6 +99,32 @@ final class Emitter {
         return partition
     }
 
+    /// The internal function `name(ptr noalias p0, …, i64 i0, …)`, emitted by `body` (given its pointer and integer
+    /// parameters) the first time it is asked for; the kernel being emitted then resumes where it was. `noalias`
+    /// lets LLVM vectorize loops over pointers that the caller picks at run time (Stockham's ping-pong buffers):
+    /// the caller guarantees that memory written through one pointer is not accessed through another.
+    func helperFunction(_ name: String, pointers: Int, integers: Int,
+                        _ body: (_ pointers: [LLVMValueRef], _ integers: [Index]) -> Void) -> (fn: LLVMValueRef, type: LLVMTypeRef) {
+        var params = [LLVMTypeRef?](repeating: ptr, count: pointers) + [LLVMTypeRef?](repeating: i64, count: integers)
+        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32($0.count), 0)! }
+        if let existing = LLVMGetNamedFunction(module, name) { return (existing, fnType) }
+        let fn = LLVMAddFunction(module, name, fnType)!
+        LLVMSetLinkage(fn, LLVMInternalLinkage)
+        addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        for i in 0..<pointers { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
+        let (resumeBlock, resumeFunction, resumeDepth) = (LLVMGetInsertBlock(b), function, loopDepth)
+        function = fn
+        loopDepth = 0
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
+        body((0..<pointers).map { LLVMGetParam(fn, UInt32($0))! },
+             (0..<integers).map { Index(value: LLVMGetParam(fn, UInt32(pointers + $0))!, known: nil) })
+        LLVMBuildRetVoid(b)
+        function = resumeFunction
+        loopDepth = resumeDepth
+        LLVMPositionBuilderAtEnd(b, resumeBlock)
+        return (fn, fnType)
+    }
+
     func addAttribute(_ fn: LLVMValueRef, _ name: String, at i: LLVMAttributeIndex) {
         let kind = LLVMGetEnumAttributeKindForName(name, name.utf8.count)
         LLVMAddAttributeAtIndex(fn, i, LLVMCreateEnumAttribute(context, kind, 0))

@@ -15,6 +15,10 @@ extension Emitter {
         switch m {
         case .toeplitz(let causal):
             lowerToeplitz(out, r[0], x[0], o[0], causal ? nil : o[1], x[x.count - 1], o[o.count - 1])
+        case .toeplitzFFT(let causal, let skip):
+            let xi = causal ? 1 : 2
+            lowerToeplitzFFT(out, r[0], x[0], o[0], causal ? nil : o[1], x[xi], o[xi],
+                             skip: skip ? (x[x.count - 1], o[o.count - 1]) : nil)
         case .toeplitzMatrix(let causal):
             lowerToeplitzMatrix(out, r[0], x[0], o[0], causal ? nil : o[1])
         case .ssmScan:
@@ -64,11 +68,7 @@ extension Emitter {
     func lowerToeplitz(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
                        _ x: Value, _ px: LLVMValueRef) {
         let dt = out.type.dtype
-        let lead = Array(out.type.shape.dropLast())
-        let kLen = extent(k.type.shape.last!)
-        let len = extent(out.type.shape.last!)
-        let sk = strides(Array(k.type.shape.dropLast()), alignedTo: lead.count)
-        let sx = strides(Array(x.type.shape.dropLast()), alignedTo: lead.count)
+        let (lead, kLen, len, sk, sx) = toeplitzRows(out, k, x)
         let ext = extents(lead)
         partitionedLoop(lead) { row in
             let idx = unflatten(row, ext)
@@ -93,6 +93,15 @@ extension Emitter {
                 }
             }
         }
+    }
+
+    /// A Toeplitz mixer's rows: the broadcast leading dims of y, the kernel and sequence lengths, and the kernel's and
+    /// x's strides over those dims (0 where they broadcast).
+    func toeplitzRows(_ out: Value, _ k: Value, _ x: Value) -> (lead: [Dim], kLen: Index, len: Index, sk: [Index], sx: [Index]) {
+        let lead = Array(out.type.shape.dropLast())
+        return (lead, extent(k.type.shape.last!), extent(out.type.shape.last!),
+                strides(Array(k.type.shape.dropLast()), alignedTo: lead.count),
+                strides(Array(x.type.shape.dropLast()), alignedTo: lead.count))
     }
 
     /// M[r, i, j] = k[r, i-j] (0 ≤ i-j < K), k_rev[r, j-i-1] (bidirectional, 0 ≤ j-i-1 < K), else 0. Rows (r, i)

@@ -112,8 +112,10 @@ enum ModuleBuilder {
             e.lowerTake(axis: axis, out, r[0], x[0], o[0], x[1], o[1])
         case .mixer(let m):
             e.lowerMixer(m, inst, results: r, operands: o, scratch: scratch)
-        case .rfft, .irfft:
-            throw CodegenError.unsupported(inst.op.mnemonic)
+        case .rfft(let axis, let n):
+            e.lowerRFFT(axis: axis, n: n, x[0], o[0], out, r[0], r[1])
+        case .irfft(let axis, let n):
+            e.lowerIRFFT(axis: axis, n: n, x[0], o[0], o[1], out, r[0])
         }
     }
 }

@@ -8,6 +8,14 @@ public enum MixerOp: Hashable, Sendable {
     /// dims broadcast. Causal: y[i] = Σ_{j≤i, i-j<Lk} k[i-j] x[j]. Bidirectional adds Σ_{j>i} k_rev[j-i-1] x[j]
     /// (the S4 convention). `%y = toeplitz %k, %x {causal = true} : f32[B, H, L]`
     case toeplitz(causal: Bool)
+    /// `toeplitz` computed as a linear FFT convolution (same operands, type and meaning; rounding differs): each
+    /// row is zero-padded to a power-of-two length N ≥ L + min(K, L) − 1 (+1 when bidirectional, so the reverse
+    /// kernel sits at the end without wrapping), transformed as N/2 complex points, multiplied by the kernel's
+    /// spectrum and transformed back (docs/FFT.md). `select-mixer-algorithms` chooses it for long kernels.
+    /// With `skip`, a last operand d [..., 1] (broadcasting over the rows like the kernel) adds the skip d·x in the
+    /// inverse pass: y = toeplitz(k) @ x + d·x, each rounded as the separate mul and add would be (`fuse-fft-skip`).
+    /// `%y = toeplitz_fft %k, %x, %d {causal = true, skip = true} : f32[B, H, L]`
+    case toeplitzFFT(causal: Bool, skip: Bool)
     /// The dense matrix of `toeplitz`: operands k (, k_rev); result [..., L, L] with L declared.
     case toeplitzMatrix(causal: Bool)
 
@@ -54,6 +62,7 @@ public enum MixerOp: Hashable, Sendable {
         switch self {
         case .toeplitz: return "toeplitz"
         case .toeplitzMatrix: return "toeplitz_matrix"
+        case .toeplitzFFT: return "toeplitz_fft"
         case .ssmScan: return "ssm_scan"
         case .ssmScanExp: return "ssm_scan_exp"
         case .ssmScanChunked: return "ssm_scan_chunked"

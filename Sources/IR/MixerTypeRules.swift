@@ -27,12 +27,30 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
     }
 
     switch m {
+    case .toeplitzFFT(let causal, let skip):
+        // toeplitz's rule on the convolution's operands; the skip d must be a per-row scalar [..., 1] of those rows.
+        try arity((causal ? 2 : 3) + (skip ? 1 : 0))
+        let conv = skip ? Array(operands.dropLast()) : operands
+        let y: TensorType
+        do {
+            y = try inferMixerTypes(.toeplitz(causal: causal), conv, declared: nil)[0]
+        } catch {
+            throw TypeRuleError("'toeplitz_fft' (the convolution of toeplitz): \(error.message)")
+        }
+        if skip {
+            let d = operands[operands.count - 1], rows = Array(y.shape.dropLast()) + [Dim.known(1)]
+            guard d.dtype == y.dtype, d.rank >= 1, d.shape.last == .known(1), broadcastShapes(d.shape, rows) == rows else {
+                throw TypeRuleError("'toeplitz_fft' skip must be \(y.dtype)[..., 1] broadcasting to the rows \(rows), got \(d)")
+            }
+        }
+        return [y]
+
     case .toeplitz(let causal):
         try arity(causal ? 2 : 3)
         let dt = try floats()
         let (k, x) = (operands[0], operands[operands.count - 1])
-        guard k.rank >= 1, x.rank >= 1 else { throw TypeRuleError("'toeplitz' expects a kernel [..., K] and x [..., L]") }
-        if !causal, operands[1] != k { throw TypeRuleError("'toeplitz' bidirectional kernels must match: \(k) and \(operands[1])") }
+        guard k.rank >= 1, x.rank >= 1 else { throw TypeRuleError("'\(m.mnemonic)' expects a kernel [..., K] and x [..., L]") }
+        if !causal, operands[1] != k { throw TypeRuleError("'\(m.mnemonic)' bidirectional kernels must match: \(k) and \(operands[1])") }
         let lead = try broadcast([Array(k.shape.dropLast()), Array(x.shape.dropLast())], "channel dims")
         return [TensorType(dt, lead + [x.shape.last!])]
 

@@ -176,12 +176,18 @@ public func contiguousStrides(_ shape: [Int]) -> [Int] {
 /// Two shapes hold the same number of elements for every binding of their symbols:
 /// the products of their known dims match and they mention the same symbols equally often.
 public func sameElementCount(_ a: [Dim], _ b: [Dim]) -> Bool {
-    // Known dims multiply out; symbolic ones must match as factors.
+    // Known dims multiply out; symbolic ones must match as factors (a·S with no offset is the factors a and S).
     func split(_ s: [Dim]) -> (Int, [String]) {
         var product = 1
         var factors: [String] = []
         for d in s {
-            if case .known(let n) = d { product *= n } else { factors.append(d.description) }
+            switch d {
+            case .known(let n): product *= n
+            case .scaled(let sym, let a, 0):
+                product *= a
+                factors.append(Dim.symbol(sym).description)
+            default: factors.append(d.description)
+            }
         }
         return (product, factors.sorted())
     }

@@ -7,6 +7,13 @@ import IR
 extension Interpreter {
     func evaluateMixer(_ m: MixerOp, _ inst: Instruction, _ args: [Array], bindings: [String: Int]) throws(BindingError) -> [Array] {
         switch m {
+        case .toeplitzFFT(let causal, let skip):
+            // The convolution by its definition; the skip d·x as the separate mul and add would round it.
+            let x = args[causal ? 1 : 2]
+            let y = toeplitzApply(args[0], causal ? nil : args[1], x)
+            guard skip else { return [y] }
+            let dtype = inst.result.type.dtype
+            return [broadcast(round(y, dtype), round(broadcast(args[args.count - 1], x, *), dtype), +)]
         case .toeplitz(let causal):
             return [toeplitzApply(args[0], causal ? nil : args[1], args[args.count - 1])]
         case .toeplitzMatrix(let causal):

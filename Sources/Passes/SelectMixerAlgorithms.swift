@@ -15,6 +15,11 @@ import IR
 // both run at about the same flop rate, so the count decides (W4's N = 128, P = 64: 45 k vs 41 k per step, recurrence;
 // PERF-NOTES measured 3.36 vs 2.02 GFLOP for the whole workload). `.chunked` forces it on every such scan.
 //
+// A causal or bidirectional Toeplitz mixer has a third form too, `toeplitz_fft` (docs/FFT.md): O(N log N) per row with
+// N the power of two ≥ L + K' − 1, K' = min(K, L) taps, against L·K' multiply-adds directly. `auto` picks it when
+// K' is at least `fftMinTaps` (measured on this machine, docs/FFT.md) or unknown — a symbolic kernel length is the
+// sequence length in every long-convolution model; `.fft` forces it for every Toeplitz mixer.
+//
 // Before: `%y = attention %q, %k, %v {…}`. After (dense): `%w = attention_matrix %q, %k {…}`, the value heads spread
 // over the query heads (GQA) and moved before time, a matmul, and the heads moved back.
 // After: with `.dense`, no toeplitz, attention or linear_attention op remains, and no ssm_scan whose last state is
@@ -30,10 +35,15 @@ public enum MixerAlgorithm: String, Sendable, CaseIterable {
     case dense
     /// Chunked SSD for every scan with a scalar decay per head; the direct form for the other mixers.
     case chunked
+    /// Toeplitz mixers as FFT convolutions (`toeplitz_fft`); the other mixers keep their direct form.
+    case fft
 }
 
 /// Steps per chunk of chunked SSD (Mamba-2's GPU kernels use 64–256; 64 keeps a chunk's x and b rows in L1 here).
 public let ssdChunk = 64
+
+/// Kernel taps from which an FFT convolution beats the direct one on this machine (`seqc-bench --crossover`, docs/FFT.md).
+public let fftMinTaps = 256
 
 extension Pass {
     public static func selectMixerAlgorithms(_ policy: MixerAlgorithm, denseMaxLength: Int = 32) -> Pass {
@@ -61,7 +71,12 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
             out.body.append(inst)
             continue
         }
-        guard case .mixer(let m) = inst.op, !m.isMatrix, let length = timeLength(inst),
+        if case .mixer(.toeplitz(let causal)) = inst.op, policy == .fft || (policy == .auto && prefersFFT(inst, denseMaxLength)) {
+            inst.op = .mixer(.toeplitzFFT(causal: causal, skip: false))
+            out.body.append(inst)
+            continue
+        }
+        guard case .mixer(let m) = inst.op, !m.isMatrix, policy != .fft, let length = timeLength(inst),
             policy == .dense || (length.knownValue.map { $0 <= denseMaxLength } ?? false),
             let dense = try? rewriter.dense(inst, stateUsed: inst.results.count > 1 && used.contains(inst.results[1].id))
         else {
@@ -90,6 +105,16 @@ private func chunkedForm(_ inst: Instruction, _ policy: MixerAlgorithm) -> Instr
     var chunked = inst
     chunked.op = .mixer(.ssmScanChunked(hasInit: hasInit, chunk: ssdChunk))
     return chunked
+}
+
+/// The cost model for `auto` on a Toeplitz mixer: FFT when the taps that reach an output, min(K, L), are at least
+/// `fftMinTaps` or not known, unless L is short enough for the dense form.
+private func prefersFFT(_ inst: Instruction, _ denseMaxLength: Int) -> Bool {
+    let length = inst.results[0].type.shape.last!.knownValue
+    if let length, length <= denseMaxLength { return false }
+    let kernel = inst.operands[0].type.shape.last!.knownValue
+    let taps = [length, kernel].compactMap { $0 }.min()
+    return taps.map { $0 >= fftMinTaps } ?? true
 }
 
 /// The time length a mixer application runs over.

@@ -24,7 +24,8 @@ func fail(_ error: any Error) -> ExitCode {
 
 /// `--mixers`' help, for every command that takes it.
 let mixersHelp = ArgumentHelp(
-    "How mixers run: auto (cost model), direct, dense (matrix times x), or chunked (chunked SSD for scalar-decay scans).",
+    "How mixers run: auto (cost model), direct, dense (matrix times x), chunked (chunked SSD for scalar-decay scans), "
+        + "or fft (Toeplitz mixers as FFT convolutions).",
     valueName: "ALGORITHM")
 
 func printToStandardError(_ text: String) {

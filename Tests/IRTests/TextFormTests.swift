@@ -66,6 +66,9 @@ let sampleIR = """
     #expect(broadcastShapes([.known(3)], [.known(4)]) == nil)
     #expect(sameElementCount([B, .known(6)], [.known(2), B, .known(3)]))
     #expect(!sameElementCount([B, L], [B, B]))
+    // 64·C (no offset) factors as 64 and C, so [H, C, 64] reshapes to [H, 64·C]; 64·C + 1 does not.
+    #expect(sameElementCount([.known(8), .symbol("C"), .known(64)], [.known(8), .scaled("C", scale: 64, offset: 0)]))
+    #expect(!sameElementCount([.symbol("C"), .known(64)], [.scaled("C", scale: 64, offset: 1)]))
 }
 
 @Test func parserRejectsBadText() {

@@ -73,7 +73,7 @@ import Testing
         """)
     var steps: [String] = []
     let out = try PassManager.pipeline(optLevel: 2).run(f) { steps.append("\($0.pass):\($0.changed)") }
-    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "cse:true", "dce:false"])
+    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "fuse-fft-skip:false", "cse:true", "dce:false"])
     #expect(out.body.count == 2)
     #expect(try PassManager.pipeline(optLevel: 0).run(f) == f)
 }
@@ -160,4 +160,97 @@ import Testing
     #expect(chosen(try ssd(n: 128, p: 64), .auto) == "ssm_scan")
     #expect(chosen(try ssd(n: 256, p: 256), .auto) == "ssm_scan_chunked")
     #expect(chosen(try ssd(n: 256, p: 256), .direct) == "ssm_scan")
+}
+
+@Test func selectMixerAlgorithmsWritesTheFFTForm() throws {
+    func conv(_ L: String, _ K: String) throws -> Function {
+        try parseFunction("""
+            func @f {
+              %0 = input "k" : f32[8, \(K)]
+              %1 = input "x" : f32[B, 8, \(L)]
+              %2 = toeplitz %0, %0, %1 {causal = false} : f32[B, 8, \(L)]
+              output "y" = %2
+            }
+
+            """)
+    }
+    let after = """
+        func @f {
+          %0 = input "k" : f32[8, L]
+          %1 = input "x" : f32[B, 8, L]
+          %2 = toeplitz_fft %0, %0, %1 {causal = false, skip = false} : f32[B, 8, L]
+          output "y" = %2
+        }
+
+        """
+    // A symbolic kernel length is a long kernel: auto and fft both write the FFT form; direct keeps the op.
+    let long = try conv("L", "L")
+    for policy in [MixerAlgorithm.auto, .fft] {
+        let out = selectMixerAlgorithms(long, policy: policy)
+        try verify(out)
+        #expect(printFunction(out) == after)
+    }
+    #expect(selectMixerAlgorithms(long, policy: .direct) == long)
+    // The measured crossover: short kernels stay direct under auto (fft still forces), long ones go FFT.
+    let short = try conv("L", String(fftMinTaps - 1))
+    #expect(selectMixerAlgorithms(short, policy: .auto) == short)
+    #expect(selectMixerAlgorithms(short, policy: .fft).body[2].op == .mixer(.toeplitzFFT(causal: false, skip: false)))
+    #expect(selectMixerAlgorithms(try conv("L", String(fftMinTaps)), policy: .auto).body[2].op == .mixer(.toeplitzFFT(causal: false, skip: false)))
+    // A short known L takes only min(K, L) taps, and L ≤ 32 is dense.
+    let shortL = try conv("40", "L")
+    #expect(selectMixerAlgorithms(shortL, policy: .auto) == shortL)
+    #expect(selectMixerAlgorithms(try conv("16", "16"), policy: .auto).body.contains { $0.op == .mixer(.toeplitzMatrix(causal: false)) })
+    // The FFT form reads back from its text.
+    #expect(try parseFunction(after) == selectMixerAlgorithms(long, policy: .fft))
+}
+
+@Test func fuseFFTSkipMovesTheSkipIntoTheInversePass() throws {
+    let before = try parseFunction("""
+        func @f {
+          %0 = input "u" : f32[B, 8, L]
+          %1 = param "kernel" : f32[8, L]
+          %2 = param "D" : f32[8]
+          %3 = toeplitz_fft %1, %0 {causal = true, skip = false} : f32[B, 8, L]
+          %4 = reshape %2 : f32[8, 1]
+          %5 = mul %4, %0 : f32[B, 8, L]
+          %6 = add %3, %5 : f32[B, 8, L]
+          output "y" = %6
+        }
+
+        """)
+    let after = """
+        func @f {
+          %0 = input "u" : f32[B, 8, L]
+          %1 = param "kernel" : f32[8, L]
+          %2 = param "D" : f32[8]
+          %4 = reshape %2 : f32[8, 1]
+          %6 = toeplitz_fft %1, %0, %4 {causal = true, skip = true} : f32[B, 8, L]
+          output "y" = %6
+        }
+
+        """
+    let fused = eliminateDeadCode(fuseFFTSkips(before))
+    try verify(fused)
+    #expect(printFunction(fused) == after)
+    #expect(try parseFunction(after) == fused)
+    // Not fused: the convolution is used elsewhere too, or the product is not of the convolution's input, or the
+    // scale varies along time (not a per-row scalar).
+    var shared = before
+    shared.outputs.append(Output(name: "conv", value: before.body[3].results[0]))
+    #expect(fuseFFTSkips(shared) == shared)
+    let otherInput = try parseFunction(printFunction(before).replacingOccurrences(of: "%5 = mul %4, %0", with: "%5 = mul %4, %3"))
+    #expect(fuseFFTSkips(otherInput) == otherInput)
+    let perStep = try parseFunction("""
+        func @f {
+          %0 = input "u" : f32[B, 8, L]
+          %1 = param "kernel" : f32[8, L]
+          %2 = param "D" : f32[8, L]
+          %3 = toeplitz_fft %1, %0 {causal = true, skip = false} : f32[B, 8, L]
+          %5 = mul %2, %0 : f32[B, 8, L]
+          %6 = add %5, %3 : f32[B, 8, L]
+          output "y" = %6
+        }
+
+        """)
+    #expect(fuseFFTSkips(perStep) == perStep)
 }

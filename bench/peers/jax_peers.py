@@ -1,7 +1,9 @@
-"""JAX (XLA CPU) peers for W1, W3, W4, W5, W7, W8, LM1, LM2: the formulations a JAX user writes.
+"""JAX (XLA CPU) peers for W1-W7, W8, LM1, LM2: the formulations a JAX user writes.
 
   W1, W4, W5: `lax.scan` over time (the recurrence; PERF-NOTES.md: associative scans are 80-200x slower here).
   W3: einsum → causal mask → softmax → einsum (XLA fuses the softmax; there is no flash tiling on CPU).
+  W2: irfft(rfft(u, 2L)·rfft(k, 2L))[:L] + D·u (jnp.fft), at its own length L = 8192, H = 768.
+  W6: s4d.py's ZOH kernel (Vandermonde by complex exponentials, [H, N, L]) then W2's convolution; L = 8192.
   W7: x @ w.T (XLA's CPU dot, Eigen's GEMM); W7 selects both shapes, W7a and W7b.
   W8, LM1, LM2: the Mamba block and the Mamba / Mamba-2 LMs of mamba_models.py (one definition shared with the
   PyTorch peer and the float64 NumPy reference), recurrences by `lax.scan`, the 24 layers by `lax.scan` over
@@ -227,8 +229,72 @@ def lm_jax(kind):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# W2: causal long convolution, u and k (H, L), D skip; always L = 8192 when timed.
+
+def w2_data(rng, L):
+    H = 768 if L > 100 else 4
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    k = (f(H, L) * np.exp(-np.arange(L) / 1000)[None, :] / 30).astype(np.float32)
+    return dict(u=f(H, L), k=k, D=f(H, lo=0.5, hi=1.5))
+
+
+@jax.jit
+def w2_jax(u, k, D):
+    L = u.shape[-1]
+    y = jnp.fft.irfft(jnp.fft.rfft(u, n=2 * L) * jnp.fft.rfft(k, n=2 * L), n=2 * L)[..., :L]
+    return y + D[:, None] * u
+
+
+def w2_ref(d):
+    u, k, D = (d[n].astype(np.float64) for n in ("u", "k", "D"))
+    L = u.shape[-1]
+    return np.stack([np.convolve(u[c], k[c])[:L] for c in range(u.shape[0])]) + D[:, None] * u
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W6: S4D kernel (ZOH, 64 complex modes) + causal FFT convolution + D skip, u (H, L).
+
+def w6_data(rng, L):
+    H, M = (768 if L > 100 else 4), 64
+    f = lambda *s, lo=-1.0, hi=1.0: rng.uniform(lo, hi, s).astype(np.float32)
+    return dict(u=f(H, L), log_dt=f(H, lo=np.log(1e-3), hi=np.log(1e-1)),
+                log_A_real=np.full((H, M), np.log(0.5), np.float32),
+                A_imag=np.tile(np.pi * np.arange(M, dtype=np.float32), (H, 1)), C=f(H, M, 2, lo=-0.7, hi=0.7),
+                D=f(H, lo=0.5, hi=1.5))
+
+
+@jax.jit
+def w6_jax(u, log_dt, log_A_real, A_imag, C, D):
+    L = u.shape[-1]
+    dtA = jnp.exp(log_dt)[:, None] * (-jnp.exp(log_A_real) + 1j * A_imag)
+    Cp = (C[..., 0] + 1j * C[..., 1]) * (jnp.exp(dtA) - 1.0) / (-jnp.exp(log_A_real) + 1j * A_imag)
+    K = 2 * jnp.einsum("hn,hnl->hl", Cp, jnp.exp(dtA[:, :, None] * jnp.arange(L))).real
+    y = jnp.fft.irfft(jnp.fft.rfft(u, n=2 * L) * jnp.fft.rfft(K, n=2 * L), n=2 * L)[..., :L]
+    return y + D[:, None] * u
+
+
+def w6_ref(d):
+    d = {k: v.astype(np.float64) for k, v in d.items()}
+    A = -np.exp(d["log_A_real"]) + 1j * d["A_imag"]
+    dtA = np.exp(d["log_dt"])[:, None] * A
+    Cp = (d["C"][..., 0] + 1j * d["C"][..., 1]) * (np.exp(dtA) - 1.0) / A
+    L = d["u"].shape[-1]
+    K = 2 * np.einsum("hn,hnl->hl", Cp, np.exp(dtA[:, :, None] * np.arange(L))).real
+    u = d["u"]
+    return np.stack([np.convolve(u[c], K[c])[:L] for c in range(u.shape[0])]) + d["D"][:, None] * u
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+# At most this many timed runs (W6's Vandermonde takes 20-50 s per run here).
+MAX_RUNS = {"W6": 1}
+
+# Workloads timed at their own length, whatever --length says.
+FIXED_LENGTH = {"W2": 8192, "W6": 8192}
 
 WORKLOADS = {
+    "W2": (w2_data, w2_jax, w2_ref, lambda d: (d["u"], d["k"], d["D"])),
+    "W6": (w6_data, w6_jax, w6_ref, lambda d: (d["u"], d["log_dt"], d["log_A_real"], d["A_imag"], d["C"], d["D"])),
     "W1": (lambda rng, L: w1_data(rng, 1536 if L > 100 else 64, L), w1_jax, w1_ref,
            lambda d: (d["u"], d["delta"], d["B"], d["C"], d["z"], d["A"], d["Dk"], d["bias"])),
     "W3": (w3_data, w3_jax, w3_ref, lambda d: (d["q"], d["k"], d["v"])),
@@ -259,7 +325,8 @@ def main():
     args = ap.parse_args()
     threads = args.threads or len(os.sched_getaffinity(0))
     names = {k.upper(): k for k in list(WORKLOADS) + list(FAMILIES)}
-    for wl in [k for w in args.workload.split(",") for k in FAMILIES.get(names[w.upper()], [names[w.upper()]])]:
+    for wl in [k for w in args.workload.split(",") if w.upper() in names
+               for k in FAMILIES.get(names[w.upper()], [names[w.upper()]])]:
         make, fn, ref, argsof = WORKLOADS[wl]
         small = make(np.random.default_rng(11), 48)
         want = ref(small)
@@ -269,14 +336,14 @@ def main():
             print(json.dumps({"workload": wl, "impl": "jax", "threads": threads,
                               "error": f"verification failed: rel err {err:.3e}"}), flush=True)
             continue
-        d = make(np.random.default_rng(0x5EC0), args.length)
+        d = make(np.random.default_rng(0x5EC0), FIXED_LENGTH.get(wl, args.length))
         xs = [jax.tree_util.tree_map(jnp.asarray, a) for a in argsof(d)]
         t0 = time.perf_counter()
         compiled = fn.lower(*xs).compile()
         compile_ms = (time.perf_counter() - t0) * 1e3
         compiled(*xs).block_until_ready()
         times = []
-        for _ in range(args.lm_runs if wl.startswith("LM") else args.runs):
+        for _ in range(args.lm_runs if wl.startswith("LM") else min(args.runs, MAX_RUNS.get(wl, args.runs))):
             t0 = time.perf_counter()
             compiled(*xs).block_until_ready()
             times.append((time.perf_counter() - t0) * 1e3)

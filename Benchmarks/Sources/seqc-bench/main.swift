@@ -2,7 +2,7 @@
 // (Benchmarks/workloads/*.seq: W1, W3, W4, W5) and whole models (models/*.seq with their parameters set: W8 one Mamba
 // block, LM1 a Mamba-130m-shaped LM, LM2 a Mamba-2-130m-shaped LM; seeded random weights, `RandomTensors`).
 //
-//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W3|W4|W5|W7|W8|LM1|LM2|all] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks seqc-bench [--workload W1|W2|W3|W4|W5|W6|W7|W8|LM1|LM2|all] [--threads 1,2]
 //       [--runs N] [--warmup N] [--verify-length L] [--length L] [--json]
 //
 // For each workload: build the model from its .seq file, compile it once (timed), check the JIT against the
@@ -19,13 +19,15 @@ import SeqC
 // MARK: - Options
 
 struct Options {
-    var workloads = ["W1", "W3", "W4", "W5", "W7", "W8", "LM1", "LM2"]
+    var workloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "LM1", "LM2"]
     var threads = [1, 2]
     var runs = 5
     var warmup = 1
     var json = false
     var verifyLength = 64
     var length = 2048
+    /// Measure the direct/FFT convolution crossover instead of the workloads (docs/FFT.md).
+    var crossover = false
     var workloadsDir: String = {
         // Sources/seqc-bench/main.swift → Benchmarks/workloads
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -40,8 +42,9 @@ struct Options {
 
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
-    usage: seqc-bench [--workload W1|W3|W4|W5|W7|W8|LM1|LM2|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
+    usage: seqc-bench [--workload W1|W2|W3|W4|W5|W6|W7|W8|LM1|LM2|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
                       [--verify-length L] [--length L] [--workloads DIR] [--models DIR] [--json]
+           seqc-bench --crossover [--length L] [--runs N]   (direct vs FFT Toeplitz convolution by kernel taps)
 
     """.utf8))
     exit(2)
@@ -72,6 +75,7 @@ func parseOptions() -> Options {
         case "--workloads": o.workloadsDir = value()
         case "--models": o.modelsDir = value()
         case "--json": o.json = true
+        case "--crossover": o.crossover = true
         case "-h", "--help": usage()
         default:
             FileHandle.standardError.write(Data("seqc-bench: unknown argument \(a)\n".utf8))
@@ -127,6 +131,10 @@ struct Workload {
     var settings: [(String, ParameterValue)]? = nil
     /// The interpreter check's length when shorter than --verify-length (the f64 interpreter is slow on a 24-layer LM).
     var verifyLength: Int? = nil
+    /// The timed length when the workload fixes its own (else --length).
+    var length: Int? = nil
+    /// Weights whose shapes follow the sequence length (a kernel as long as L), made per length.
+    var lengthWeights: ((_ L: Int, _ rng: inout SplitMix64) -> [String: Tensor])? = nil
 }
 
 let W1Inputs: (Int, inout SplitMix64) -> [String: Tensor] = { L, rng in
@@ -169,6 +177,26 @@ let mixerWorkloads: [Workload] = [
                   "B_fw": uniform([1, L, 1, NS], -1, 1, &rng), "C_fw": uniform([1, L, 1, NS], -1, 1, &rng),
                   "B_bw": uniform([1, L, 1, NS], -1, 1, &rng), "C_bw": uniform([1, L, 1, NS], -1, 1, &rng)]
              }, weights: ssdWeights),
+    Workload(id: "W2", impl: "seqc", file: "w2_long_conv.seq",
+             title: "causal long convolution H=768, kernel length L, D skip (FFT)",
+             inputs: { L, rng in ["u": uniform([1, 768, L], -1, 1, &rng)] }, weights: { _ in [:] }, length: 8192,
+             lengthWeights: { L, rng in
+                 // A decaying kernel, as trained long-convolution kernels are, so the output keeps the input's scale.
+                 let k = uniform([768, L], -1, 1, &rng).floats().enumerated().map { i, v in v * exp(-Float(i % L) / 1000) / 30 }
+                 return ["kernel": try! Tensor(shape: [768, L], floats: k), "D": uniform([768], 0.5, 1.5, &rng)]
+             }),
+    Workload(id: "W6", impl: "seqc", file: "w6_s4d.seq",
+             title: "S4D H=768, 64 complex modes: kernel generation + causal FFT convolution + D skip",
+             inputs: { L, rng in ["u": uniform([1, 768, L], -1, 1, &rng)] }, weights: { rng in
+                 // s4d.py's S4D-Lin initialisation: log Δ uniform in [log 1e-3, log 1e-1], A = −½ + iπn.
+                 let H = 768, N = 64
+                 let logDt = (0..<H).map { _ in Float.random(in: log(Float(1e-3))..<log(Float(1e-1)), using: &rng) }
+                 return ["kernel.log_dt": try! Tensor(shape: [H], floats: logDt),
+                         "kernel.C": uniform([H, N, 2], -0.7, 0.7, &rng),
+                         "kernel.log_A_real": try! Tensor(shape: [H, N], floats: [Float](repeating: log(0.5), count: H * N)),
+                         "kernel.A_imag": try! Tensor(shape: [H, N], floats: (0..<H * N).map { Float.pi * Float($0 % N) }),
+                         "D": uniform([H], 0.5, 1.5, &rng)]
+             }, length: 8192),
     // W7: GEMM alone, (L × in) · (in × out) as `linear` (weight [out, in]); --workload W7 runs both shapes.
     Workload(id: "W7a", impl: "seqc", file: "w7_gemm_in_proj.seq", title: "GEMM (L×768)·(768×3072), linear",
              inputs: { L, rng in ["x": uniform([L, 768], -1, 1, &rng)] },
@@ -261,6 +289,44 @@ func emitError(_ w: Workload, _ message: String) {
 
 let workloads = mixerWorkloads + modelWorkloads
 
+/// The Toeplitz crossover behind `fftMinTaps`: 64 channels at length `--length`, kernels of K taps, through the
+/// JIT at -O3 on 1 thread with the mixers forced direct and forced FFT; the fastest of the runs of each (the least
+/// disturbed by a busy machine) and their ratio.
+func measureCrossover() {
+    let L = options.length
+    print("K taps | direct ms | fft ms | direct/fft   (64 channels, L=\(L), 1 thread, fastest of \(options.runs))")
+    for taps in [16, 32, 64, 96, 128, 160, 192, 256, 384, 512] {
+        var rng = SplitMix64(seed: 1)
+        let source = "model Crossover(taps = \(taps)) { input u: f32[B, 64, L]\n param k: f32[64, taps]\n output y = toeplitz(k) @ u }"
+        let inputs = ["u": uniform([1, 64, L], -1, 1, &rng)], weights = ["k": uniform([64, taps], -1, 1, &rng)]
+        var medians: [Double] = []
+        for mixers in [MixerAlgorithm.direct, .fft] {
+            do {
+                let compiled = try Model(source: source).compile(optLevel: 3, mixers: mixers)
+                compiled.threads = 1
+                _ = try compiled.run(inputs: inputs, weights: weights)
+                var times: [Double] = []
+                let clock = ContinuousClock()
+                for _ in 0..<options.runs {
+                    let s = clock.now
+                    _ = try compiled.run(inputs: inputs, weights: weights)
+                    times.append(milliseconds(clock.now - s))
+                }
+                medians.append(times.min()!)
+            } catch {
+                print("K=\(taps) \(mixers): \(error)")
+                return
+            }
+        }
+        print("\(taps) | \(fmt(medians[0])) | \(fmt(medians[1])) | \(String(format: "%.2f", medians[0] / medians[1]))")
+    }
+}
+
+if options.crossover {
+    measureCrossover()
+    exit(0)
+}
+
 /// Interpreter outputs of each workload's first form, to hold a second form of the same workload to them.
 var interpreted: [String: [String: Tensor]] = [:]
 
@@ -269,17 +335,22 @@ for id in options.workloads {
     let selected = workloads.filter { $0.id == id || ($0.id.dropLast() == id && $0.id.last!.isLetter) }
     if selected.isEmpty { note("seqc-bench: unknown workload \(id)"); exit(2) }
     for w in selected {
-        note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(options.length)")
+        note("\(w.id) [\(w.impl)] \(w.title): \(w.file), L=\(w.length ?? options.length)")
         let dir = w.settings == nil ? options.workloadsDir : options.modelsDir
         let path = (dir as NSString).appendingPathComponent(w.file)
         var model: Model
         var rng = SplitMix64(seed: 0x5EC0)  // the same seed for every workload and run
-        let weights: [String: Tensor]
+        let fixed: [String: Tensor]
         do {
             model = try Model(contentsOf: path)
             for (name, value) in w.settings ?? [] { try model.setParameter(name, value) }
-            weights = try w.weights.map { $0(&rng) } ?? RandomTensors.weights(for: try model.graph(), bindings: [:], seed: 0x5EC0)
+            fixed = try w.weights.map { $0(&rng) } ?? RandomTensors.weights(for: try model.graph(), bindings: [:], seed: 0x5EC0)
         } catch { emitError(w, "model: \((error as? SeqCError)?.message ?? "\(error)")"); continue }
+        func weights(_ L: Int) -> [String: Tensor] {
+            var seeded = SplitMix64(seed: 0x5EC1)
+            return fixed.merging(w.lengthWeights?(L, &seeded) ?? [:]) { a, _ in a }
+        }
+        let length = w.length ?? options.length
 
         // The reference: the interpreter (f64) at a reduced length. It runs first, so a model that the JIT cannot
         // compile yet is still checked, and (for a workload written two ways) compared with the other form.
@@ -288,7 +359,7 @@ for id in options.workloads {
         let smallInputs = w.inputs(verifyLength, &small)
         let want: [String: Tensor]
         do {
-            want = try model.interpret(inputs: smallInputs, weights: weights, precision: .f64)
+            want = try model.interpret(inputs: smallInputs, weights: weights(verifyLength), precision: .f64)
         } catch { emitError(w, "interpreter: \(error.message)"); continue }
         if let other = interpreted[w.id] {
             let e = relativeError(want.filter { other.keys.contains($0.key) }, other.filter { want.keys.contains($0.key) })
@@ -311,7 +382,7 @@ for id in options.workloads {
         // Check the JIT against the interpreter before timing anything.
         let relErr: Double
         do {
-            let got = try compiled.run(inputs: smallInputs, weights: weights)
+            let got = try compiled.run(inputs: smallInputs, weights: weights(verifyLength))
             relErr = relativeError(got, want)
         } catch { emitError(w, "verification: \(error.message)"); continue }
         note("  JIT vs interpreter (f64) at L=\(verifyLength): max rel err \(String(format: "%.2e", relErr))")
@@ -321,9 +392,10 @@ for id in options.workloads {
         }
 
         // Time the full size.
-        let inputs = w.inputs(options.length, &rng)
+        let inputs = w.inputs(length, &rng)
+        let timedWeights = weights(length)
         let gflop: String
-        if let b = try? bindSymbols(compiled.function, inputs: inputs, params: weights),
+        if let b = try? bindSymbols(compiled.function, inputs: inputs, params: timedWeights),
            let count = FlopCount(compiled.function, bindings: b) {
             gflop = String(format: "%.3f", count.total / 1e9)
             note("  \(gflop) GFLOP per run (from the optimized Graph IR)")
@@ -340,7 +412,7 @@ for id in options.workloads {
                 let warmup = options.warmup
                 for i in 0..<(warmup + runs) {
                     let s = clock.now
-                    let (out, bytes) = try compiled.runMeasuringMemory(inputs: inputs, weights: weights)
+                    let (out, bytes) = try compiled.runMeasuringMemory(inputs: inputs, weights: timedWeights)
                     let elapsed = milliseconds(clock.now - s)
                     bufferBytes = max(bufferBytes, bytes)
                     if i == 0, !allFinite(out) { throw SeqCError("non-finite output at full size") }
