@@ -46,10 +46,6 @@ extension Emitter {
         SplitComplex(re: elementPointer(dt, base, at), im: elementPointer(dt, base, add(at, count)))
     }
 
-    func elementPointer(_ dt: DType, _ base: LLVMValueRef, _ at: Index) -> LLVMValueRef {
-        at.known == 0 ? base : buildInBoundsGEP(b, type(dt), base, [at.value], "")!
-    }
-
     /// `c ? x : y` on pointers.
     func select(_ c: LLVMValueRef, _ x: SplitComplex, _ y: SplitComplex) -> SplitComplex {
         SplitComplex(re: LLVMBuildSelect(b, c, x.re, y.re, "")!, im: LLVMBuildSelect(b, c, x.im, y.im, "")!)

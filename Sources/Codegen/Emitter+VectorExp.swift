@@ -71,16 +71,21 @@ extension Emitter {
         return LLVMBuildShuffleVector(b, one, LLVMGetPoison(t), LLVMConstNull(LLVMVectorType(i32, UInt32(lanes))), "")!
     }
 
+    /// The address of element `off` of `base` (elements of `dt`).
+    func elementPointer(_ dt: DType, _ base: LLVMValueRef, _ off: Index) -> LLVMValueRef {
+        off.known == 0 ? base : buildInBoundsGEP(b, type(dt), base, [off.value], "")!
+    }
+
     /// `lanes` consecutive elements at base[off], aligned only to the element.
     func loadVector(_ dt: DType, lanes: Int, _ base: LLVMValueRef, _ off: Index) -> LLVMValueRef {
-        let p = off.known == 0 ? base : buildInBoundsGEP(b, type(dt), base, [off.value], "")!
+        let p = elementPointer(dt, base, off)
         let v = LLVMBuildLoad2(b, vectorType(type(dt), lanes), p, "")!
         LLVMSetAlignment(v, UInt32(dt.byteSize))
         return v
     }
 
     func storeVector(_ v: LLVMValueRef, _ dt: DType, _ base: LLVMValueRef, _ off: Index) {
-        let p = off.known == 0 ? base : buildInBoundsGEP(b, type(dt), base, [off.value], "")!
+        let p = elementPointer(dt, base, off)
         LLVMSetAlignment(LLVMBuildStore(b, v, p), UInt32(dt.byteSize))
     }
 

@@ -108,9 +108,4 @@ extension Emitter {
     func ceilDiv(_ x: Index, _ d: Int) -> Index {
         udiv(add(x, index(d - 1)), index(d))
     }
-
-    /// &base[off] for elements of `dt`.
-    func elementPointer(_ dt: DType, _ base: LLVMValueRef, _ off: Index) -> LLVMValueRef {
-        off.known == 0 ? base : buildInBoundsGEP(b, type(dt), base, [off.value], "")!
-    }
 }

@@ -79,6 +79,17 @@ public struct FlopCount: Sendable, Equatable {
             var pairs = causalPairs(len, taps)
             if !causal { pairs += causalPairs(len - 1, taps) }  // Σ_i min(L-1-i, Lk): the same count shifted by one
             return 2 * channels * pairs
+        case .toeplitzFFT(let causal, let skip):
+            // Per channel, by the FFT algorithm that runs: three real transforms of the padded length N (2.5·N·log₂N
+            // each, the usual count), the spectrum product (6 per bin) and the skip (2 per step).
+            let k = s[0], x = s[causal ? 1 : 2]
+            let len = x.last ?? 1, taps = min(k.last ?? 1, len)
+            guard let y = inst.result.type.resolve(b) else { return nil }
+            let channels = count(y) / Double(max(len, 1))
+            var n = 1
+            while n < len + taps - (causal ? 1 : 0) { n *= 2 }
+            let transforms = 3 * 2.5 * Double(n) * log2(Double(n))
+            return channels * (transforms + 6 * Double(n / 2 + 1) + (skip ? 2 * Double(len) : 0))
         case .toeplitzMatrix:
             return 0  // materialises the kernel in a matrix: data movement
         case .ssmScan, .ssmScanExp:
@@ -91,6 +102,15 @@ public struct FlopCount: Sendable, Equatable {
             // exp(Δ·A), per [B, L, H, N] element: a multiply and an exp.
             if factored { flops += 2 * Double(x[0] * x[1] * x[2] * n) }
             return flops
+        case .ssmScanChunked(_, let chunk):
+            // Chunked SSD per (batch, head): within each chunk the (t, s ≤ t) pairs take an N-dot and a P-axpy
+            // (2N + 2P); per step h·c_t and the state pass take 2·N·P each.
+            let x = s[3], bIn = s[1]
+            guard x.count == 4, let n = bIn.last else { return nil }
+            let (len, p) = (x[1], Double(x[3]))
+            var pairs = 0.0
+            for c0 in stride(from: 0, to: len, by: chunk) { pairs += causalPairs(min(chunk, len - c0), min(chunk, len - c0)) }
+            return Double(x[0] * x[2]) * (pairs * (2 * Double(n) + 2 * p) + Double(len) * 4 * Double(n) * p)
         case .ssmMatrix:
             // M[i, j] for j ≤ i: N terms of c·(cumulative decay)·b, 3 each.
             let a = s[0], bIn = s[1]
