@@ -6,10 +6,13 @@ import Testing
 @Test func compileTimingsCoverEveryPhaseInOrder() throws {
     let compiled = try Model(source: tinyModel).compile()
     let t = compiled.timings
-    #expect(t.phases.map(\.name) == [
-        "parse", "lower to Graph IR", "pass select-mixer-algorithms", "pass fuse-ssm-decay", "pass cse", "pass dce",
-        "LLVM IR build", "LLVM optimize", "LLVM IR text", "JIT materialize",
-    ])
+    // The frontend, then one phase per pass of the -O2 pipeline (whatever it holds), then LLVM and the JIT.
+    let names = t.phases.map(\.name)
+    #expect(Array(names.prefix(2)) == ["parse", "lower to Graph IR"])
+    #expect(Array(names.suffix(4)) == ["LLVM IR build", "LLVM optimize", "LLVM IR text", "JIT materialize"])
+    let passes = names.dropFirst(2).dropLast(4)
+    #expect(passes.count >= 4 && passes.allSatisfy { $0.hasPrefix("pass ") })
+    #expect(passes.first == "pass select-mixer-algorithms" && passes.last == "pass dce")
     #expect(t.phases.allSatisfy { $0.seconds >= 0 })
     #expect(t.seconds(.jit) > 0 && t.seconds(.llvm) > 0)
     let groups = CompileTimings.Group.allCases.map { t.seconds($0) }.reduce(0, +)
