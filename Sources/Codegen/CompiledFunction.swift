@@ -2,29 +2,34 @@ import IR
 
 /// A Graph IR function compiled once (for all bindings of its symbolic dims) to native code in an LLJIT.
 /// Safe to `run` from several threads at once: each run uses its own buffers and the code is read-only.
+/// Compiling a function whose IR text and options were compiled before in this process reuses that machine code
+/// (CompileCache).
 public final class CompiledFunction: @unchecked Sendable {
     public let function: IR.Function
-    /// The optimised LLVM module as text (before machine code generation).
-    public let llvmIR: String
-    let plan: BufferPlan
-    private let jit: JITHandle  // owns the machine code the kernels point into
-    private let kernels: [Kernel]
+    let code: CompiledCode
     /// The last run's buffers, kept for the next run of the same shapes.
     private let pool = BufferPool()
 
-    /// Verifies the IR, lowers it to LLVM IR, verifies and optimises that, and JIT-compiles it.
+    /// Verifies the IR, lowers it to LLVM IR, verifies and optimises that, and JIT-compiles it (or takes the
+    /// machine code from the cache).
     public init(_ function: IR.Function, options: CodegenOptions = .init()) throws {
-        let p = try Pipeline(function, options)
         self.function = function
-        plan = p.plan
-        llvmIR = try p.module.text()
-        let jit = try JITHandle(optLevel: p.optLevel)
-        try jit.add(p.module)
-        self.jit = jit
-        kernels = try p.kernels.map { info in
-            Kernel(info: info, entry: unsafeBitCast(try jit.lookup(info.symbol), to: Kernel.Entry.self))
-        }
+        let (code, hit) = try CompileCache.code(for: function, options: options)
+        self.code = code
+        self.cacheHit = hit
     }
+
+    /// The optimised LLVM module as text (before machine code generation).
+    public var llvmIR: String { code.llvmIR }
+    /// Where the compile time went (for a cache hit: the original compile's phases).
+    public var timings: CompileTimings {
+        var t = code.timings
+        t.cached = cacheHit
+        return t
+    }
+    /// True when the machine code came from the in-process cache.
+    public let cacheHit: Bool
+    var plan: BufferPlan { code.plan }
 
     /// Runs the function. `inputs` and `params` must hold exactly the declared inputs and params, by name,
     /// with matching dtypes and shapes (IR's `bindSymbols` rules). Returns the outputs by name.
@@ -39,6 +44,6 @@ public final class CompiledFunction: @unchecked Sendable {
     func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int) throws -> Runtime.Result {
         guard threads >= 1 else { throw CodegenError("threads must be at least 1, got \(threads)") }
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
-        return try Runtime.execute(kernels, function, plan, binding, threads: threads, inputs: inputs, params: params, pool: pool)
+        return try Runtime.execute(code.kernels, function, plan, binding, threads: threads, inputs: inputs, params: params, pool: pool)
     }
 }

@@ -8,20 +8,26 @@ struct Pipeline {
     let kernels: [KernelInfo]
     let targetMachine: TargetMachineHandle
     let optLevel: Int
+    private(set) var timings = CompileTimings()
 
     init(_ function: Function, _ options: CodegenOptions) throws(CodegenError) {
         optLevel = try options.validated()
+        var t = CompileTimings()
         do {
-            try verify(function)
+            try t.time(\.verify) { () throws(VerifierError) in try verify(function) }
         } catch {
             throw CodegenError("cannot compile @\(function.name): invalid IR: \(error)")
         }
-        plan = try BufferPlan(function)
-        targetMachine = try TargetMachineHandle(optLevel: optLevel)
-        (module, kernels) = try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
-        try module.configure(for: targetMachine)
-        try module.verify()
-        try module.optimize(level: optLevel, tm: targetMachine)
-        if optLevel > 0 { try module.verify() }  // the optimised text is what we hand out
+        let level = optLevel
+        let tm = try TargetMachineHandle(optLevel: level)
+        let plan = try t.time(\.emit) { () throws(CodegenError) in try BufferPlan(function) }
+        let (module, kernels) = try t.time(\.emit) { () throws(CodegenError) in
+            try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
+        }
+        try module.configure(for: tm)
+        try t.time(\.verify) { () throws(CodegenError) in try module.verify() }
+        try t.time(\.optimize) { () throws(CodegenError) in try module.optimize(level: level, tm: tm) }
+        if level > 0 { try t.time(\.verify) { () throws(CodegenError) in try module.verify() } }  // the optimised text is what we hand out
+        (self.plan, self.module, self.kernels, targetMachine, timings) = (plan, module, kernels, tm, t)
     }
 }

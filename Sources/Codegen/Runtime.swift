@@ -76,22 +76,27 @@ enum Runtime {
         nonisolated(unsafe) let buffers = buffers
         nonisolated(unsafe) let dims = dims
         return kernels.map { k in
-            guard let parallel = k.info.parallelDims else {
-                k.entry(buffers, dims, 0, 1)
-                return 1
-            }
-            let extent = binding.count(parallel)
-            let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
-            let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
-            if chunks == 1 {
-                k.entry(buffers, dims, 0, Int64(extent))
-            } else {
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let r = Parallelism.chunk(c, of: chunks, extent: extent)
-                    k.entry(buffers, dims, Int64(r.lowerBound), Int64(r.upperBound))
+            // The kernel's pointer arguments, read by every chunk.
+            var args = k.info.slots.map { buffers[$0] }
+            return args.withUnsafeMutableBufferPointer { a in
+                nonisolated(unsafe) let args = a.baseAddress!
+                guard let parallel = k.info.parallelDims else {
+                    k.entry(args, dims, 0, 1)
+                    return 1
                 }
+                let extent = binding.count(parallel)
+                let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
+                let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
+                if chunks == 1 {
+                    k.entry(args, dims, 0, Int64(extent))
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let r = Parallelism.chunk(c, of: chunks, extent: extent)
+                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound))
+                    }
+                }
+                return chunks
             }
-            return chunks
         }
     }
 

@@ -187,6 +187,9 @@ public final class CompiledModel: @unchecked Sendable {
     /// The optimized LLVM IR of the compiled module.
     public var llvmIR: String { compiled.llvmIR }
 
+    /// Where the JIT compile time went, by phase (a cached compile reports the original's phases).
+    public var compileTimings: CompileTimings { compiled.timings }
+
     /// Runs the compiled code on named inputs and weights.
     public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
         try wrapping { try compiled.run(inputs: inputs, params: weights, threads: threads) }
