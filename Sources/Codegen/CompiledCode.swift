@@ -6,6 +6,7 @@ import IR
 final class CompiledCode: @unchecked Sendable {
     let plan: BufferPlan
     let kernels: [Kernel]
+    let memory: MemoryPlan
     let llvmIR: String
     let timings: CompileTimings
     private let jit: JITHandle  // owns the machine code the kernels point into
@@ -14,6 +15,7 @@ final class CompiledCode: @unchecked Sendable {
         let p = try Pipeline(function, options)
         var t = p.timings
         plan = p.plan
+        memory = MemoryPlan(p.plan, calls: p.kernels, returned: function.outputs.map { p.plan.slotOf[$0.value.id]! })
         llvmIR = try p.module.text()
         let jit = try JITHandle(optLevel: p.optLevel)
         try jit.add(p.module)

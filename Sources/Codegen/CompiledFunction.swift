@@ -44,6 +44,25 @@ public final class CompiledFunction: @unchecked Sendable {
     func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int) throws -> Runtime.Result {
         guard threads >= 1 else { throw CodegenError("threads must be at least 1, got \(threads)") }
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
-        return try Runtime.execute(code.kernels, function, plan, binding, threads: threads, inputs: inputs, params: params, pool: pool)
+        return try Runtime.execute(code, function, binding, threads: threads, inputs: inputs, params: params, pool: pool)
     }
+
+    /// How many kernel calls one run makes (a fused elementwise chain is one call).
+    public var kernelCalls: Int { code.kernels.count }
+
+    /// The memory a run on tensors of these shapes takes besides its inputs, params and output tensors: the arena
+    /// of the memory plan (`peakBytes`) and what its slots would take as separate buffers (`unsharedBytes`).
+    public func memoryUse(inputs: [String: Tensor], params: [String: Tensor]) throws -> MemoryUse {
+        let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
+        let sizes = Runtime.slotBytes(plan, code.memory, binding)
+        return MemoryUse(peakBytes: code.memory.layout(sizes).bytes, unsharedBytes: sizes.reduce(0, +))
+    }
+}
+
+/// A run's working memory (CompiledFunction.memoryUse).
+public struct MemoryUse: Sendable, Equatable {
+    /// Bytes of the one arena every intermediate value and scratch buffer lives in.
+    public let peakBytes: Int
+    /// The sum of those buffers' sizes, as if none shared bytes.
+    public let unsharedBytes: Int
 }

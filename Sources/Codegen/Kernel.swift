@@ -11,6 +11,8 @@ struct KernelInfo {
     /// The dims whose product is the kernel's parallel extent; nil when it has no partitioned loop and
     /// must run as one call.
     let parallelDims: [Dim]?
+    /// The body indices of the instructions the call computes (several for a fused group).
+    let members: [Int]
 }
 
 /// A `KernelInfo` with its JIT address.

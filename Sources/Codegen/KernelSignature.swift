@@ -31,4 +31,21 @@ struct KernelSignature: Hashable {
         stored = inst.results.indices.map { [0, $0] }
         self.scratch = scratch
     }
+
+    /// The signature of a fused group: `externals` numbers the outside operands, `stored` lists the stored values.
+    init(fused members: [Instruction], externals: [Value], stored: [Value]) {
+        var position: [Int: [Int]] = [:]  // value id → [step, result]
+        for (s, inst) in members.enumerated() {
+            for (r, v) in inst.results.enumerated() { position[v.id] = [s, r] }
+        }
+        let externalAt = Dictionary(uniqueKeysWithValues: externals.enumerated().map { ($1.id, $0) })
+        steps = members.map { inst in
+            Step(op: inst.op, operands: inst.operands.map { v in
+                if let p = position[v.id] { return .step(p[0], result: p[1]) }
+                return .external(externalAt[v.id]!, v.type)
+            }, results: inst.results.map(\.type))
+        }
+        self.stored = stored.map { position[$0.id]! }
+        scratch = []
+    }
 }

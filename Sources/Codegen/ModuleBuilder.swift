@@ -1,10 +1,10 @@
 import CLLVM
 import IR
 
-/// Graph IR function → LLVM module: one internal kernel per distinct computing instruction (KernelSignature:
-/// identical instructions, such as the same op in every layer of a model, share one), one external wrapper per
+/// Graph IR function → LLVM module: one internal kernel per distinct group of FusionPlan (an elementwise chain or
+/// one instruction; KernelSignature: identical groups, such as the same op in every layer of a model, share one), one external wrapper per
 /// kernel for the host to call chunk by chunk (see Kernel.swift), and the external single-threaded entry
-/// `void seqc_entry(ptr %buffers, ptr %dims)` that runs every instruction's kernel whole in body order (see
+/// `void seqc_entry(ptr %buffers, ptr %dims)` that runs every group's kernel whole in execution order (see
 /// BufferPlan for the ABI); the JIT runtime uses the wrappers, `seqc_entry` serves ahead-of-time users.
 ///
 /// Compile time grows with the number of distinct kernels, not with the number of instructions: each call
@@ -12,8 +12,8 @@ import IR
 enum ModuleBuilder {
     static let entryName = "seqc_entry"
 
-    static func build(_ function: Function, plan: BufferPlan, context: ThreadSafeContext) throws(CodegenError)
-        -> (ModuleHandle, [KernelInfo])
+    static func build(_ function: Function, plan: BufferPlan, fusion: FusionPlan, context: ThreadSafeContext)
+        throws(CodegenError) -> (ModuleHandle, [KernelInfo])
     {
         let module = ModuleHandle(name: function.name, context: context)
         let m = try module.ref()
@@ -22,28 +22,52 @@ enum ModuleBuilder {
         // Kernels first: the builder can only be in one function at a time.
         var kernels: [(fn: LLVMValueRef, parallel: [Dim]?)] = []
         var bySignature: [KernelSignature: Int] = [:]
-        var calls: [(kernel: Int, slots: [Int])] = []
-        for (n, inst) in function.body.enumerated() where BufferPlan.needsKernel(inst.op) {
-            let values = inst.results + inst.operands
-            let scratch = plan.scratchSlots[n] ?? []
-            let slots = values.map { plan.slotOf[$0.id]! } + scratch
-            let signature = KernelSignature(inst, scratch: scratch.map { plan.types[$0] })
+        var calls: [(kernel: Int, slots: [Int], members: [Int])] = []
+        for group in fusion.groups {
+            let members = group.members.map { function.body[$0] }
+            let signature: KernelSignature
+            let slots: [Int]
+            let emit: ([LLVMValueRef]) throws(CodegenError) -> Void
+            if let shape = group.shape, members.count > 1 {
+                let stored = members.flatMap(\.results).filter { group.stored.contains($0.id) }
+                let defined = Set(members.flatMap(\.results).map(\.id))
+                var externals: [Value] = []
+                for v in members.flatMap(\.operands) where !defined.contains(v.id) && !externals.contains(v) {
+                    externals.append(v)
+                }
+                signature = KernelSignature(fused: members, externals: externals, stored: stored)
+                slots = (stored + externals).map { plan.slotOf[$0.id]! }
+                emit = { ptrs in
+                    e.lowerFused(members, shape: shape, stored: stored, results: Array(ptrs[..<stored.count]),
+                                 externals: externals, operands: Array(ptrs[stored.count...]))
+                }
+            } else {
+                let (n, inst) = (group.members[0], members[0])
+                let scratch = plan.scratchSlots[n] ?? []
+                slots = (inst.results + inst.operands).map { plan.slotOf[$0.id]! } + scratch
+                signature = KernelSignature(inst, scratch: scratch.map { plan.types[$0] })
+                emit = { ptrs throws(CodegenError) in
+                    let (nr, no) = (inst.results.count, inst.operands.count)
+                    try lower(inst, e, results: Array(ptrs[..<nr]), operands: Array(ptrs[nr..<(nr + no)]),
+                              scratch: Array(ptrs[(nr + no)...]))
+                }
+            }
             if let k = bySignature[signature] {
-                calls.append((k, slots))
+                calls.append((k, slots, group.members))
                 continue
             }
-            let (ptrs, fn) = e.beginKernel("k\(kernels.count)_\(inst.op.mnemonic)", pointerCount: slots.count)
-            let (nr, no) = (inst.results.count, inst.operands.count)
-            try lower(inst, e, results: Array(ptrs[..<nr]), operands: Array(ptrs[nr..<(nr + no)]),
-                      scratch: Array(ptrs[(nr + no)...]))
+            let name = members.count > 1 ? "fused\(members.count)" : members[0].op.mnemonic
+            let (ptrs, fn) = e.beginKernel("k\(kernels.count)_\(name)", pointerCount: slots.count)
+            try emit(ptrs)
             kernels.append((fn, e.endKernel()))
             bySignature[signature] = kernels.count - 1
-            calls.append((kernels.count - 1, slots))
+            calls.append((kernels.count - 1, slots, group.members))
         }
         let wrappers = kernels.enumerated().map { k, kernel in wrapper(e, kernel.fn, symbol: wrapperSymbol(k)) }
-        buildEntry(e, wrappers: wrappers, calls: calls)
+        buildEntry(e, wrappers: wrappers, calls: calls.map { ($0.kernel, $0.slots) })
         let infos = calls.map { c in
-            KernelInfo(symbol: wrapperSymbol(c.kernel), slots: c.slots, parallelDims: kernels[c.kernel].parallel)
+            KernelInfo(symbol: wrapperSymbol(c.kernel), slots: c.slots, parallelDims: kernels[c.kernel].parallel,
+                       members: c.members)
         }
         return (module, infos)
     }

@@ -1,6 +1,6 @@
 import IR
 
-/// The shared front half of compilation: check the IR, lay out buffers, emit LLVM IR, verify it,
+/// The shared front half of compilation: check the IR, group it into kernels, lay out buffers, emit LLVM IR, verify it,
 /// run the -O pipeline. Used by `CompiledFunction` (then JIT) and `CodegenText` (then print/emit).
 struct Pipeline {
     let plan: BufferPlan
@@ -20,9 +20,10 @@ struct Pipeline {
         }
         let level = optLevel
         let tm = try TargetMachineHandle(optLevel: level)
-        let plan = try t.time(\.emit) { () throws(CodegenError) in try BufferPlan(function) }
+        let fusion = t.time(\.emit) { FusionPlan(function, fuse: options.fuse) }
+        let plan = try t.time(\.emit) { () throws(CodegenError) in try BufferPlan(function, inRegisters: fusion.inRegisters) }
         let (module, kernels) = try t.time(\.emit) { () throws(CodegenError) in
-            try ModuleBuilder.build(function, plan: plan, context: ThreadSafeContext())
+            try ModuleBuilder.build(function, plan: plan, fusion: fusion, context: ThreadSafeContext())
         }
         try module.configure(for: tm)
         try t.time(\.verify) { () throws(CodegenError) in try module.verify() }

@@ -181,14 +181,24 @@ public final class CompiledModel: @unchecked Sendable {
         self.compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
     }
 
-    /// Worker threads that run each kernel's independent outer loop (results do not depend on it).
-    public var threads: Int = 1
+    /// Worker threads that run each kernel's independent outer loop (results do not depend on it); the number of
+    /// cores unless set.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// The optimized LLVM IR of the compiled module.
     public var llvmIR: String { compiled.llvmIR }
 
     /// Where the JIT compile time went, by phase (a cached compile reports the original's phases).
     public var compileTimings: CompileTimings { compiled.timings }
+
+    /// The working memory a run on these tensors takes besides inputs, weights and outputs: the memory plan's
+    /// arena (peak) and what its buffers would take unshared.
+    public func memoryUse(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> MemoryUse {
+        try wrapping { try compiled.memoryUse(inputs: inputs, params: weights) }
+    }
+
+    /// Kernel calls per run (fused elementwise chains count once).
+    public var kernelCalls: Int { compiled.kernelCalls }
 
     /// Runs the compiled code on named inputs and weights.
     public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
