@@ -19,11 +19,26 @@ extension Emitter {
         }
     }
 
-    /// y = f(x) over all elements, as one flat partitioned loop (operand and result have one shape).
+    /// y = f(x) over all elements, as one flat partitioned loop (operand and result have one shape). Ops with an
+    /// in-register form (Emitter+VectorMath.swift) run a SIMD register at a time, the last few elements one lane at
+    /// a time through the same code.
     func lowerUnary(_ op: UnaryOp, _ out: Value, _ dst: LLVMValueRef, _ src: LLVMValueRef) {
         let dt = out.type.dtype
-        partitionedLoop(out.type.shape) { i in
-            store(unary(op, dt, load(dt, src, i)), dt, dst, i)
+        let lanes = Self.vectorBytes / dt.byteSize
+        guard vectorUnary(op, dt, float(0, dt), lanes: 1) != nil else {
+            partitionedLoop(out.type.shape) { i in
+                store(unary(op, dt, load(dt, src, i)), dt, dst, i)
+            }
+            return
+        }
+        let (lo, hi) = partitionedRange(out.type.shape)
+        let blocks = udiv(sub(hi, lo), index(lanes))
+        forLoop(blocks) { k in
+            let i = add(lo, mul(k, index(lanes)))
+            storeVector(vectorUnary(op, dt, loadVector(dt, lanes: lanes, src, i), lanes: lanes)!, dt, dst, i)
+        }
+        forLoop(from: add(lo, mul(blocks, index(lanes))), to: hi) { i in
+            store(vectorUnary(op, dt, load(dt, src, i), lanes: 1)!, dt, dst, i)
         }
     }
 

@@ -4,7 +4,8 @@ import IR
 /// A fused elementwise group (FusionPlan): one loop over the group's result shape that, per element, loads each
 /// outside operand once (broadcast like the single ops), evaluates every member in order in registers, and stores
 /// the members' results the plan keeps. Each member uses the same element operation as its own kernel would
-/// (`unary`, `binary`, `compare`, `convert`, select), so fused and unfused code give bit-identical results.
+/// (`vectorUnary` / `unary`, `binary`, `compare`, `convert`, select), so fused and unfused code give bit-identical
+/// results.
 extension Emitter {
     /// `members` in order; `stored` the values to store, one pointer each in `results`; `externals` the outside
     /// operands, one pointer each in `operands`.
@@ -36,7 +37,9 @@ extension Emitter {
                 let r: LLVMValueRef
                 switch inst.op {
                 case .constant(let c): r = constantValue(c, dt)
-                case .unary(let u): r = unary(u, dt, value(x[0]))
+                case .unary(let u):  // the scalar form of lowerUnary's code (the loop vectorizer widens it)
+                    let v = value(x[0])
+                    r = vectorUnary(u, dt, v, lanes: 1) ?? unary(u, dt, v)
                 case .binary(let op): r = binary(op, dt, value(x[0]), value(x[1]))
                 case .compare(let op):
                     r = LLVMBuildZExt(b, compare(op, x[0].type.dtype, value(x[0]), value(x[1])), i8, "")!

@@ -21,6 +21,8 @@ extension Emitter {
             lowerSSMScan(inst, r, o, scratch: scratch)
         case .ssmScanExp:
             lowerSSMScanExp(inst, r, o, scratch: scratch)
+        case .ssmScanChunked(_, let chunk):
+            lowerSSMScanChunked(inst, chunk: chunk, r, o, scratch: scratch)
         case .ssmMatrix:
             lowerSSMMatrix(inst, r[0], o, scratch: scratch)
         case .attention(let causal, let scale):
@@ -120,6 +122,16 @@ extension Emitter {
 
     // MARK: semiseparable scan
 
+    static func isReverseScan(_ inst: Instruction) -> Bool {
+        if case .mixer(let m) = inst.op { return m.isReverse }
+        return false
+    }
+
+    /// for t in 0..<len, or len−1 down to 0 when `reverse` (a scan's time loop).
+    func timeLoop(_ len: Index, reverse: Bool, _ body: (Index) -> Void) {
+        forLoop(len) { step in body(reverse ? sub(sub(len, index(1)), step) : step) }
+    }
+
     /// ssm_scan: the recurrence below with a_t[n] loaded from the decay operand.
     func lowerSSMScan(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
         let dt = inst.results[0].type.dtype
@@ -160,7 +172,7 @@ extension Emitter {
                     store(v, dt, st, add(mul(ni, p), pi))
                 }
             }
-            forLoop(len) { t in
+            timeLoop(len, reverse: Self.isReverseScan(inst)) { t in
                 let yRow = mul(add(mul(add(mul(bi, len), t), heads), h), p)
                 let row = [bi, t, h]
                 let decayAt = decay(row)

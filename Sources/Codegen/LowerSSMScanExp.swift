@@ -59,6 +59,7 @@ extension Emitter {
         let (sy, sLast) = (strides(y.type.shape, alignedTo: 4), strides(last.type.shape, alignedTo: 4))
         let (len, heads) = (extent(y.type.shape[1]), extent(y.type.shape[2]))
         let hasInit = ops.count == 6
+        let reverse = Self.isReverseScan(inst)
         let stateSlot = entryAlloca(LLVMArrayType2(vt, UInt64(n)))
         func stateAt(_ k: Int) -> LLVMValueRef { buildInBoundsGEP(b, vt, stateSlot, [index(k).value], "")! }
 
@@ -92,7 +93,7 @@ extension Emitter {
                 }
                 LLVMBuildStore(b, v, stateAt(ni))
             }
-            forLoop(len) { t in
+            timeLoop(len, reverse: reverse) { t in
                 let delta = read(0, (bi, t, index(0)), block)
                 let x = read(4, (bi, t, index(0)), block)
                 var acc = splat(zero(dt), lanes)

@@ -2,7 +2,7 @@ import CLLVM
 import IR
 
 /// The working memory a kernel needs for one iteration of its partitioned loop: the running state of a
-/// recurrence (ssm_scan's h [N, P], linear attention's S [dk, dv] and z [dk], ssm_matrix's decay [N]).
+/// recurrence (ssm_scan's h [N, P], ssm_scan_chunked's h, update [N, P] and row [P], linear attention's S [dk, dv] and z [dk], ssm_matrix's decay [N]).
 /// Each iteration overwrites all of it before reading it, so nothing flows between iterations and chunks
 /// stay independent.
 ///
@@ -50,6 +50,10 @@ struct StateRequirement {
             // y [B, L, H, P], last [B, H, P, N]; state [N, P] per (b, h).
             let y = inst.results[0].type.shape, last = inst.results[1].type.shape
             return StateRequirement(dtype: dt, partition: [y[0], y[2]], arrays: [[last[3], last[2]]])
+        case .ssmScanChunked:
+            // The state h and the chunk's update [N, P], and the row h · c_t [P], per (b, h).
+            let y = inst.results[0].type.shape, last = inst.results[1].type.shape
+            return StateRequirement(dtype: dt, partition: [y[0], y[2]], arrays: [[last[3], last[2]], [last[3], last[2]], [last[2]]])
         case .ssmMatrix:
             // out [B, H, L, L]; decay [N] per (b, h, j).
             let out = inst.results[0].type.shape

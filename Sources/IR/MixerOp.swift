@@ -15,13 +15,23 @@ public enum MixerOp: Hashable, Sendable {
     /// decay a [B, L, H, N|1], input b [B, L, H, N], output c [B, L, H, N], x [B, L, H, P] and, when `hasInit`,
     /// h0 [B, H, P, N]. State h [B, H, P, N]: h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t, y_t = h_t · c_t.
     /// Results: y [B, L, H, P] and the last state [B, H, P, N].
-    case ssmScan(hasInit: Bool)
+    /// With `reverse` the recurrence runs backwards in time, h_t = a_t ⊙ h_{t+1} + x_t ⊗ b_t from t = L−1 down to 0
+    /// (h_L = h0), and the last state is h_0: what the forward scan of the time-flipped operands computes, flipped
+    /// back, without the flip copies (`fold-reversed-scans` forms it; Hydra's backward half).
+    /// `%y, %h = ssm_scan %a, %b, %c, %x {reverse = true} : …` (the attribute prints only when true).
+    case ssmScan(hasInit: Bool, reverse: Bool = false)
     /// `ssm_scan` with its decay given factored, a_t = exp(Δ_t · A) taken per element, so that the [B, L, H, N] decay
     /// never exists (Mamba's S6; `fuse-ssm-decay` forms it). Operands: delta Δ [B, L, H, 1], A [1, 1, H, N] (either
     /// may broadcast along H, Δ along B and L; A has no batch or time extent), then b, c, x (, h0) as for `ssm_scan`.
     /// Means exactly `ssm_scan(exp(Δ · A), b, c, x (, h0))` with the product and the exp each rounded to the dtype.
     /// `%y, %h = ssm_scan_exp %dt, %A, %b, %c, %x : f32[B, L, 64, 1], f32[B, 64, 1, 16]`
-    case ssmScanExp(hasInit: Bool)
+    case ssmScanExp(hasInit: Bool, reverse: Bool = false)
+    /// `ssm_scan` with a scalar decay per head and step (a [B, L, H, 1]: Mamba-2's SSD) computed by the chunked SSD
+    /// algorithm: time in chunks of `chunk` steps; within a chunk each y_t is a decayed matrix product over the chunk's
+    /// earlier steps, y_t = Σ_{s ≤ t} (Π_{s<r≤t} a_r)(c_t·b_s) x_s, plus the state carried in from the chunks before,
+    /// which one state pass per chunk updates. Same operands and results as `ssm_scan`; same value up to rounding.
+    /// `%y, %h = ssm_scan_chunked %a, %b, %c, %x {chunk = 64} : f32[B, L, 24, 64], f32[B, 24, 64, 128]`
+    case ssmScanChunked(hasInit: Bool, chunk: Int)
     /// The dense matrix of `ssm_scan`: operands a, b, c; result [B, H, L, L],
     /// M[i, j] = Σ_n c_i[n] (Π_{k=j+1..i} a_k[n]) b_j[n] for j ≤ i, else 0.
     case ssmMatrix
@@ -46,11 +56,20 @@ public enum MixerOp: Hashable, Sendable {
         case .toeplitzMatrix: return "toeplitz_matrix"
         case .ssmScan: return "ssm_scan"
         case .ssmScanExp: return "ssm_scan_exp"
+        case .ssmScanChunked: return "ssm_scan_chunked"
         case .ssmMatrix: return "ssm_matrix"
         case .attention: return "attention"
         case .attentionMatrix: return "attention_matrix"
         case .linearAttention: return "linear_attention"
         case .linearAttentionMatrix: return "linear_attention_matrix"
+        }
+    }
+
+    /// True for a scan that runs backwards in time.
+    public var isReverse: Bool {
+        switch self {
+        case .ssmScan(_, let reverse), .ssmScanExp(_, let reverse): return reverse
+        default: return false
         }
     }
 

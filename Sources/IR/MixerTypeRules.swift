@@ -48,7 +48,7 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
         }
         return [d]
 
-    case .ssmScan(let hasInit):
+    case .ssmScan(let hasInit, _):
         try arity(hasInit ? 5 : 4)
         let dt = try floats()
         let (a, b, c, x) = (operands[0], operands[1], operands[2], operands[3])
@@ -63,7 +63,7 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
         }
         return [TensorType(dt, blh.prefix(3) + [x.shape[3]]), state]
 
-    case .ssmScanExp(let hasInit):
+    case .ssmScanExp(let hasInit, _):
         // The type of ssm_scan with decay exp(Δ · A): Δ [B, L, H, 1] and A [1, 1, H, N] broadcast to [B, L, H, N].
         try arity(hasInit ? 6 : 5)
         let (delta, a) = (operands[0], operands[1])
@@ -83,6 +83,17 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
             return try inferMixerTypes(.ssmScan(hasInit: hasInit), [decay] + operands.dropFirst(2), declared: nil)
         } catch {
             throw TypeRuleError("'ssm_scan_exp' (ssm_scan of decay exp(delta · A) \(decay)): \(error.message)")
+        }
+
+    case .ssmScanChunked(let hasInit, let chunk):
+        guard chunk > 0 else { throw TypeRuleError("'ssm_scan_chunked' chunk must be positive, got \(chunk)") }
+        guard operands.count >= 1, operands[0].rank == 4, operands[0].shape[3] == .known(1) else {
+            throw TypeRuleError("'ssm_scan_chunked' needs a scalar decay per head and step, a [B, L, H, 1]")
+        }
+        do {
+            return try inferMixerTypes(.ssmScan(hasInit: hasInit), operands, declared: nil)
+        } catch {
+            throw TypeRuleError("'ssm_scan_chunked': \(error.message)")
         }
 
     case .ssmMatrix:

@@ -197,7 +197,7 @@ public enum Op: Hashable, Sendable {
     public var resultCount: Int {
         switch self {
         case .scan, .rfft: return 2
-        case .mixer(.ssmScan), .mixer(.ssmScanExp): return 2
+        case .mixer(.ssmScan), .mixer(.ssmScanExp), .mixer(.ssmScanChunked): return 2
         default: return 1
         }
     }

@@ -59,7 +59,9 @@ func attributes(of op: Op) -> [(String, String)] {
     case .mixer(let m):
         switch m {
         case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]
-        case .ssmScan, .ssmScanExp, .ssmMatrix: return []
+        case .ssmScan(_, let reverse), .ssmScanExp(_, let reverse): return reverse ? [("reverse", "true")] : []
+        case .ssmScanChunked(_, let chunk): return [("chunk", String(chunk))]
+        case .ssmMatrix: return []
         case .attention(let causal, let scale), .attentionMatrix(let causal, let scale):
             return [("causal", String(causal)), ("scale", formatNumber(scale))]
         case .linearAttention(let causal, let normalize, let eps), .linearAttentionMatrix(let causal, let normalize, let eps):

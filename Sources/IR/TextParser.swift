@@ -265,8 +265,13 @@ private struct IRTextParser {
         case "slice": return .slice(axis: try intAttr("axis"), start: try intAttr("start"), fromEnd: try boolAttr("from_end"))
         case "toeplitz": return .mixer(.toeplitz(causal: try boolAttr("causal")))
         case "toeplitz_matrix": return .mixer(.toeplitzMatrix(causal: try boolAttr("causal")))
-        case "ssm_scan": return .mixer(.ssmScan(hasInit: operandCount == 5))
-        case "ssm_scan_exp": return .mixer(.ssmScanExp(hasInit: operandCount == 6))
+        case "ssm_scan": return .mixer(.ssmScan(hasInit: operandCount == 5, reverse: attrs["reverse"] == nil ? false : try boolAttr("reverse")))
+        case "ssm_scan_exp":
+            return .mixer(.ssmScanExp(hasInit: operandCount == 6, reverse: attrs["reverse"] == nil ? false : try boolAttr("reverse")))
+        case "ssm_scan_chunked":
+            let chunk = try intAttr("chunk")
+            guard chunk > 0 else { throw error("'ssm_scan_chunked' chunk must be positive, got \(chunk)") }
+            return .mixer(.ssmScanChunked(hasInit: operandCount == 5, chunk: chunk))
         case "ssm_matrix": return .mixer(.ssmMatrix)
         case "attention": return .mixer(.attention(causal: try boolAttr("causal"), scale: try numberAttr("scale")))
         case "attention_matrix": return .mixer(.attentionMatrix(causal: try boolAttr("causal"), scale: try numberAttr("scale")))

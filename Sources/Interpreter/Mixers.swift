@@ -14,11 +14,15 @@ extension Interpreter {
                 throw BindingError("toeplitz_matrix to \(inst.result.type) uses a dim that no input binds")
             }
             return [toeplitzMatrix(args[0], causal ? nil : args[1], length: shape[shape.count - 1])]
-        case .ssmScan:
-            return ssmScan(args[0], args[1], args[2], args[3], h0: args.count == 5 ? args[4] : nil, f32: roundsToF32(inst))
-        case .ssmScanExp:
+        case .ssmScan(_, let reverse):
+            return ssmScan(args[0], args[1], args[2], args[3], h0: args.count == 5 ? args[4] : nil, reverse: reverse,
+                           f32: roundsToF32(inst))
+        case .ssmScanExp(_, let reverse):
             return ssmScan(exponentialDecay(args[0], args[1], f32: roundsToF32(inst)), args[2], args[3], args[4],
-                           h0: args.count == 6 ? args[5] : nil, f32: roundsToF32(inst))
+                           h0: args.count == 6 ? args[5] : nil, reverse: reverse, f32: roundsToF32(inst))
+        case .ssmScanChunked(_, let chunk):
+            return ssmScanChunked(args[0], args[1], args[2], args[3], h0: args.count == 5 ? args[4] : nil, chunk: chunk,
+                                  f32: roundsToF32(inst))
         case .ssmMatrix:
             return [ssmMatrix(args[0], args[1], args[2])]
         case .attention(let causal, let scale):
@@ -100,8 +104,9 @@ extension Interpreter {
         return a.data[i * s[3] + (s[3] == 1 ? 0 : n)]
     }
 
-    /// h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t; y_t = h_t · c_t, per (batch, head). The recurrence itself.
-    func ssmScan(_ a: Array, _ b: Array, _ c: Array, _ x: Array, h0: Array?, f32: Bool) -> [Array] {
+    /// h_t = a_t ⊙ h_{t-1} + x_t ⊗ b_t; y_t = h_t · c_t, per (batch, head). The recurrence itself; `reverse` visits
+    /// t from L−1 down to 0 (h_t = a_t ⊙ h_{t+1} + x_t ⊗ b_t).
+    func ssmScan(_ a: Array, _ b: Array, _ c: Array, _ x: Array, h0: Array?, reverse: Bool = false, f32: Bool) -> [Array] {
         let shapes = [a.shape, b.shape, c.shape, x.shape]
         let B = shapes.map { $0[0] }.max()!, L = shapes.map { $0[1] }.max()!, H = shapes.map { $0[2] }.max()!
         let N = [a.shape[3], b.shape[3], c.shape[3]].max()!, P = x.shape[3]
@@ -113,7 +118,8 @@ extension Interpreter {
                 let base = (bb * H + h) * P * N
                 var state = [Double](repeating: 0, count: P * N)
                 if let h0 { for i in 0..<(P * N) { state[i] = h0.data[base + i] } }
-                for t in 0..<L {
+                for step in 0..<L {
+                    let t = reverse ? L - 1 - step : step
                     for p in 0..<P {
                         let xv = at(x, bb, t, h, p)
                         var acc = 0.0

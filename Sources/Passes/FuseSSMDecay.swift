@@ -30,7 +30,7 @@ public func fuseExponentialDecays(_ f: Function) -> Function {
     var out = f
     out.body = []
     for inst in f.body {
-        guard case .mixer(.ssmScan(let hasInit)) = inst.op, let (p, q) = decayFactors(inst.operands[0], def) else {
+        guard case .mixer(.ssmScan(let hasInit, let reverse)) = inst.op, let (p, q) = decayFactors(inst.operands[0], def) else {
             out.body.append(inst)
             continue
         }
@@ -49,7 +49,7 @@ public func fuseExponentialDecays(_ f: Function) -> Function {
                 return r
             }
             let operands = [asRank4(delta, dShape), asRank4(a, aShape)] + inst.operands.dropFirst()
-            let op = Op.mixer(.ssmScanExp(hasInit: hasInit))
+            let op = Op.mixer(.ssmScanExp(hasInit: hasInit, reverse: reverse))
             guard let types = try? inferResultTypes(op, operands.map(\.type), declared: nil),
                 types == inst.results.map(\.type)
             else {

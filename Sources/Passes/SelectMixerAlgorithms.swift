@@ -8,6 +8,13 @@ import IR
 // L (at most `denseMaxLength`, where it turns into matrix products); with a symbolic L the direct form is kept.
 // `.dense` and `.direct` force one form everywhere (tests use this to hold both to the same numbers).
 //
+// An ssm_scan with a scalar decay per head (Mamba-2's SSD) has a third algorithm, chunked SSD (`ssm_scan_chunked`):
+// per step it costs Q·(N + P) (the intra-chunk products, Q/2 earlier steps of an N-dot and a P-axpy each) plus
+// 4·N·P (h·c_t and the state pass) flops against the recurrence's 5·N·P, for chunks of Q = `ssdChunk` steps. `auto`
+// takes it only when that count is lower, which needs a state N·P larger than Q·(N + P): on a CPU without matrix units
+// both run at about the same flop rate, so the count decides (W4's N = 128, P = 64: 45 k vs 41 k per step, recurrence;
+// PERF-NOTES measured 3.36 vs 2.02 GFLOP for the whole workload). `.chunked` forces it on every such scan.
+//
 // Before: `%y = attention %q, %k, %v {…}`. After (dense): `%w = attention_matrix %q, %k {…}`, the value heads spread
 // over the query heads (GQA) and moved before time, a matmul, and the heads moved back.
 // After: with `.dense`, no toeplitz, attention or linear_attention op remains, and no ssm_scan whose last state is
@@ -21,7 +28,12 @@ public enum MixerAlgorithm: String, Sendable, CaseIterable {
     case direct
     /// The dense matrix times x wherever the mixer allows it.
     case dense
+    /// Chunked SSD for every scan with a scalar decay per head; the direct form for the other mixers.
+    case chunked
 }
+
+/// Steps per chunk of chunked SSD (Mamba-2's GPU kernels use 64–256; 64 keeps a chunk's x and b rows in L1 here).
+public let ssdChunk = 64
 
 extension Pass {
     public static func selectMixerAlgorithms(_ policy: MixerAlgorithm, denseMaxLength: Int = 32) -> Pass {
@@ -41,6 +53,14 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
     var replace: [Int: Value] = [:]
     for var inst in f.body {
         inst.operands = inst.operands.map { replace[$0.id] ?? $0 }
+        if let chunked = chunkedForm(inst, policy) {
+            out.body.append(chunked)
+            continue
+        }
+        guard policy != .chunked else {
+            out.body.append(inst)
+            continue
+        }
         guard case .mixer(let m) = inst.op, !m.isMatrix, let length = timeLength(inst),
             policy == .dense || (length.knownValue.map { $0 <= denseMaxLength } ?? false),
             let dense = try? rewriter.dense(inst, stateUsed: inst.results.count > 1 && used.contains(inst.results[1].id))
@@ -53,6 +73,23 @@ public func selectMixerAlgorithms(_ f: Function, policy: MixerAlgorithm, denseMa
     }
     out.outputs = f.outputs.map { Output(name: $0.name, value: replace[$0.value.id] ?? $0.value) }
     return out
+}
+
+/// `inst` as ssm_scan_chunked when it is a forward ssm_scan with a scalar decay per head and the policy forces
+/// chunking or (auto) the flop count favours it; else nil.
+private func chunkedForm(_ inst: Instruction, _ policy: MixerAlgorithm) -> Instruction? {
+    guard case .mixer(.ssmScan(let hasInit, false)) = inst.op, inst.operands[0].type.shape[3] == .known(1),
+        policy == .chunked || policy == .auto
+    else { return nil }
+    if policy == .auto {
+        let last = inst.results[1].type.shape
+        guard let n = last[3].knownValue, let p = last[2].knownValue,
+            ssdChunk * (n + p) + 4 * n * p < 5 * n * p
+        else { return nil }
+    }
+    var chunked = inst
+    chunked.op = .mixer(.ssmScanChunked(hasInit: hasInit, chunk: ssdChunk))
+    return chunked
 }
 
 /// The time length a mixer application runs over.
@@ -99,8 +136,8 @@ private struct DenseRewriter {
             let column = try emit(.reshape, [x], declared: TensorType(x.type.dtype, x.type.shape + [.known(1)]), loc: loc)
             let product = try emit(.matmul, [matrix, column], loc: loc)
             result = try emit(.reshape, [product], declared: y, loc: loc)
-        case .ssmScan(let hasInit):
-            guard !hasInit, !stateUsed else { throw TypeRuleError("the dense form has no state") }
+        case .ssmScan(let hasInit, let reverse):
+            guard !hasInit, !stateUsed, !reverse else { throw TypeRuleError("the dense form has no state") }
             let matrix = try emit(.mixer(.ssmMatrix), Array(o[0..<3]), loc: loc)
             result = try timeMajor(try emit(.matmul, [matrix, try headMajor(o[3], loc), ], loc: loc), loc, expected: y)
         case .attention(let causal, let scale):

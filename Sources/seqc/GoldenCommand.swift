@@ -25,7 +25,7 @@ struct Golden: ParsableCommand {
     @Option(help: ArgumentHelp("Where the <family>.seq models are (default: ./models, or the one beside the seqc build).", valueName: "DIR"))
     var models: String?
 
-    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    @Option(help: mixersHelp)
     var mixers: String = "auto"
 
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))

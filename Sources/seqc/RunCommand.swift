@@ -27,7 +27,7 @@ struct Run: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
-    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    @Option(help: mixersHelp)
     var mixers: String = "auto"
 
     @Option(help: ArgumentHelp("Worker threads for the JIT (default: the number of cores).", valueName: "N"))

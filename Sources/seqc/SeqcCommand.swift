@@ -22,6 +22,11 @@ func fail(_ error: any Error) -> ExitCode {
     return ExitCode(1)
 }
 
+/// `--mixers`' help, for every command that takes it.
+let mixersHelp = ArgumentHelp(
+    "How mixers run: auto (cost model), direct, dense (matrix times x), or chunked (chunked SSD for scalar-decay scans).",
+    valueName: "ALGORITHM")
+
 /// Parses `--mixers`.
 func mixerAlgorithm(_ text: String) throws(SeqCError) -> MixerAlgorithm {
     guard let m = MixerAlgorithm(rawValue: text) else {
@@ -81,7 +86,7 @@ struct Compile: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
     var optLevel: Int = 2
 
-    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    @Option(help: mixersHelp)
     var mixers: String = "auto"
 
     @Flag(help: "Print source locations on Graph IR lines.")

@@ -29,6 +29,30 @@ import Testing
         }
     }
 
+    /// Transposing permutes run in 16×16 tiles (LowerLayout.swift): sizes around the tile edges, tiles that cross
+    /// the outer rows, and thread chunks that start inside a tile all copy exactly, for any thread count.
+    @Test func tiledTransposes() throws {
+        let f = try function("""
+            func @t {
+              %0 = input "x" : f32[B, C, L]
+              %1 = permute %0 {perm = [0, 2, 1]} : f32[B, L, C]
+              %2 = permute %0 {perm = [2, 0, 1]} : f32[L, B, C]
+              %3 = reshape %0 : f32[B, C, L, 1]
+              %4 = permute %3 {perm = [0, 2, 3, 1]} : f32[B, L, 1, C]
+              output "t" = %1
+              output "u" = %2
+              output "v" = %4
+            }
+            """)
+        for opt in [0, 3] {
+            let c = try CompiledFunction(f, options: .init(optLevel: opt))
+            for (b, ch, l) in [(1, 16, 16), (2, 17, 33), (3, 5, 40), (1, 1000, 70), (2, 15, 1)] {
+                let x = tensor(.f32, [b, ch, l], seed: 63)
+                _ = try ThreadingTests.runAllThreadCounts(c, inputs: ["x": x], .exact, "O\(opt) \(b)×\(ch)×\(l)")
+            }
+        }
+    }
+
     @Test(arguments: [DType.i32, .i64, .bool])
     func permuteNonFloat(_ dt: DType) throws {
         let f = try function("""

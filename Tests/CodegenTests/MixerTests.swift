@@ -79,6 +79,9 @@ let mixerModels: [MixerModel] = [
           %8, %9 = ssm_scan %0, %1, %2, %3 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %10, %11 = ssm_scan %0, %1, %2, %3, %4 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %12, %13 = ssm_scan %5, %6, %7, %3, %4 : DT[2, L, 3, 5], DT[2, 3, 5, 4]
+          %16, %17 = ssm_scan %5, %6, %7, %3, %4 {reverse = true} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
+          %18, %19 = ssm_scan_chunked %5, %6, %7, %3, %4 {chunk = 3} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
+          %20, %21 = ssm_scan_chunked %5, %1, %2, %3 {chunk = 64} : DT[2, L, 3, 5], DT[2, 3, 5, 4]
           %14 = ssm_matrix %0, %1, %2 : DT[2, 3, L, L]
           %15 = ssm_matrix %5, %6, %7 : DT[2, 3, L, L]
           output "y" = %8
@@ -87,6 +90,12 @@ let mixerModels: [MixerModel] = [
           output "last_init" = %11
           output "y_ssd" = %12
           output "last_ssd" = %13
+          output "y_reverse" = %16
+          output "last_reverse" = %17
+          output "y_chunked" = %18
+          output "last_chunked" = %19
+          output "y_chunked64" = %20
+          output "last_chunked64" = %21
           output "m" = %14
           output "m_ssd" = %15
         }

@@ -40,6 +40,8 @@ let ssmExpSource = """
       %30, %31 = ssm_scan_exp %0, %1, %2, %3, %12, %13 : DT[2, L, 13, 3], DT[2, 13, 3, 16]
       %32, %33 = ssm_scan_exp %0, %14, %15, %15, %4 : DT[2, L, 13, 1], DT[2, 13, 1, 33]
       %34, %35 = ssm_scan_exp %0, %16, %17, %17, %4 : DT[2, L, 13, 1], DT[2, 13, 1, S]
+      %36, %37 = ssm_scan_exp %0, %1, %2, %3, %4, %5 {reverse = true} : DT[2, L, 13, 1], DT[2, 13, 1, 16]
+      %38, %39 = ssm_scan_exp %0, %1, %2, %3, %12, %13 {reverse = true} : DT[2, L, 13, 3], DT[2, 13, 3, 16]
       output "y" = %20
       output "last" = %21
       output "y_init" = %22
@@ -56,6 +58,10 @@ let ssmExpSource = """
       output "last_generic_n33" = %33
       output "y_scratch" = %34
       output "last_scratch" = %35
+      output "y_reverse" = %36
+      output "last_reverse" = %37
+      output "y_generic_reverse" = %38
+      output "last_generic_reverse" = %39
     }
     """
 

@@ -73,7 +73,7 @@ import Testing
         """)
     var steps: [String] = []
     let out = try PassManager.pipeline(optLevel: 2).run(f) { steps.append("\($0.pass):\($0.changed)") }
-    #expect(steps == ["select-mixer-algorithms:false", "fuse-ssm-decay:false", "cse:true", "dce:false"])
+    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "cse:true", "dce:false"])
     #expect(out.body.count == 2)
     #expect(try PassManager.pipeline(optLevel: 0).run(f) == f)
 }
@@ -132,4 +132,32 @@ import Testing
     var stateful = try scan(8)
     stateful.outputs.append(Output(name: "state", value: stateful.body[2].results[1]))
     #expect(selectMixerAlgorithms(stateful, policy: .dense) == stateful)
+}
+
+/// Chunked SSD: `.chunked` rewrites every forward scan with a scalar decay per head (and nothing else); `auto` takes it
+/// only where its flop count Q·(N + P) + 4·N·P beats the recurrence's 5·N·P (a large state), never for a per-state
+/// decay or a reverse scan.
+@Test func chunkedSSDSelection() throws {
+    func ssd(n: Int, p: Int, decayN: Int = 1, reverse: Bool = false) throws -> Function {
+        try parseFunction("""
+            func @f {
+              %0 = input "a" : f32[1, L, 2, \(decayN)]
+              %1 = input "b" : f32[1, L, 1, \(n)]
+              %2 = input "x" : f32[1, L, 2, \(p)]
+              %3, %4 = ssm_scan %0, %1, %1, %2\(reverse ? " {reverse = true}" : "") : f32[1, L, 2, \(p)], f32[1, 2, \(p), \(n)]
+              output "y" = %3
+            }
+            """)
+    }
+    func chosen(_ f: Function, _ policy: MixerAlgorithm) -> String {
+        selectMixerAlgorithms(f, policy: policy).body.last!.op.mnemonic
+    }
+    #expect(printFunction(selectMixerAlgorithms(try ssd(n: 16, p: 8), policy: .chunked)).contains(
+        "%3, %4 = ssm_scan_chunked %0, %1, %1, %2 {chunk = \(ssdChunk)} : f32[1, L, 2, 8], f32[1, 2, 8, 16]"))
+    #expect(chosen(try ssd(n: 16, p: 8, decayN: 16), .chunked) == "ssm_scan")
+    #expect(chosen(try ssd(n: 16, p: 8, reverse: true), .chunked) == "ssm_scan")
+    // W4's state (N = 128, P = 64): the recurrence; a 256 × 256 state: chunked.
+    #expect(chosen(try ssd(n: 128, p: 64), .auto) == "ssm_scan")
+    #expect(chosen(try ssd(n: 256, p: 256), .auto) == "ssm_scan_chunked")
+    #expect(chosen(try ssd(n: 256, p: 256), .direct) == "ssm_scan")
 }
