@@ -1,7 +1,8 @@
 import IR
 
 /// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims)` and of the
-/// per-kernel wrappers `void seqc_k<n>(ptr %buffers, ptr %dims, i64 %begin, i64 %end)` (Kernel.swift):
+/// kernel wrappers `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end)` (Kernel.swift; `args` holds the
+/// pointers of the call's slots, in KernelInfo's order):
 ///
 /// - `buffers[k]` points at the row-major elements of the k-th value *slot*. Slots are the instruction
 ///   results in body order (an instruction's results in their order), so slot k is the k-th value the
@@ -11,7 +12,8 @@ import IR
 /// - `dims[i]` is the `i64` size bound to `symbols[i]`, in `Function.symbols` order.
 ///
 /// Who provides each buffer is recorded in `sources`: inputs and params point at caller storage, a
-/// reshape reuses its operand's buffer (same elements, same order), everything else is allocated.
+/// reshape reuses its operand's buffer (same elements, same order), values a fused kernel keeps in registers have
+/// none, everything else is allocated.
 struct BufferPlan {
     enum Source: Equatable {
         case input(String)
@@ -22,6 +24,8 @@ struct BufferPlan {
         case owned
         /// A fresh allocation used as working memory by one kernel (no value lives there).
         case scratch
+        /// No buffer: a value a fused kernel keeps in registers (FusionPlan); its pointer is null.
+        case register
     }
 
     let symbols: [String]
@@ -34,7 +38,7 @@ struct BufferPlan {
     /// The scratch slots of each instruction (by body index) that has any, in its StateRequirement's order.
     let scratchSlots: [Int: [Int]]
 
-    init(_ function: Function) throws(CodegenError) {
+    init(_ function: Function, inRegisters: Set<Int> = []) throws(CodegenError) {
         symbols = function.symbols
         var values: [Value] = []
         var sources: [Source] = []
@@ -63,7 +67,7 @@ struct BufferPlan {
                         throw CodegenError("reshape operand \(inst.operands[0]) is not defined")
                     }
                     sources.append(.alias(s))
-                default: sources.append(.owned)
+                default: sources.append(inRegisters.contains(r.id) ? .register : .owned)
                 }
             }
         }

@@ -1,35 +1,46 @@
 import Foundation
 
-/// Keeps one run's value and scratch buffers for the next run with the same sizes, so repeated runs of a compiled
-/// function do not pay for fresh allocations and their first-touch page faults. Runs that overlap in time (the
-/// function may be run from several threads) take the cached set at most once; the others allocate their own.
-/// Kernels never rely on the contents of a buffer they write, so reuse does not change results.
+/// One arena holding every allocated slot of a run (MemoryPlan), kept with its layout for the next run with the same
+/// slot sizes, so repeated runs of a compiled function neither allocate nor lay out again (and skip first-touch page
+/// faults). Runs that overlap in time (the function may be run from several threads) take the cached arena at most
+/// once; the others make their own. Kernels never rely on the contents of a buffer they write, so reuse does not
+/// change results.
 final class BufferPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cached: (sizes: [Int], buffers: [UnsafeMutableRawPointer])?
+    struct Arena {
+        let sizes: [Int]
+        let base: UnsafeMutableRawPointer
+        let offsets: [Int]
+        let bytes: Int
+    }
 
-    /// Buffers of exactly `sizes` bytes each: the cached set when it matches, else fresh 64-byte-aligned ones.
-    func take(_ sizes: [Int]) -> [UnsafeMutableRawPointer] {
+    private let lock = NSLock()
+    private var cached: Arena?
+
+    /// An arena for slots of exactly `sizes` bytes: the cached one when it matches, else a fresh 64-byte-aligned one
+    /// laid out by `memory`.
+    func take(_ sizes: [Int], _ memory: MemoryPlan) -> Arena {
         lock.lock()
         if let c = cached, c.sizes == sizes {
             cached = nil
             lock.unlock()
-            return c.buffers
+            return c
         }
         lock.unlock()
-        return sizes.map { UnsafeMutableRawPointer.allocate(byteCount: $0, alignment: 64) }
+        let (offsets, bytes) = memory.layout(sizes)
+        return Arena(sizes: sizes, base: .allocate(byteCount: max(bytes, 1), alignment: MemoryPlan.alignment),
+                     offsets: offsets, bytes: bytes)
     }
 
-    /// Returns a set after a run: it becomes the cached set (replacing an older one), or is freed.
-    func give(_ sizes: [Int], _ buffers: [UnsafeMutableRawPointer]) {
+    /// Returns an arena after a run: it becomes the cached one (replacing an older one), or is freed.
+    func give(_ arena: Arena) {
         lock.lock()
         let old = cached
-        cached = (sizes, buffers)
+        cached = arena
         lock.unlock()
-        old?.buffers.forEach { $0.deallocate() }
+        old?.base.deallocate()
     }
 
     deinit {
-        cached?.buffers.forEach { $0.deallocate() }
+        cached?.base.deallocate()
     }
 }

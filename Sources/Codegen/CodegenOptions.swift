@@ -3,9 +3,12 @@
 public struct CodegenOptions: Sendable, Hashable {
     /// 0...3; anything else is rejected when compiling.
     public var optLevel: Int
+    /// Fuse elementwise chains into single kernels (FusionPlan); off only to compare against unfused code.
+    public var fuse: Bool
 
-    public init(optLevel: Int = 2) {
+    public init(optLevel: Int = 2, fuse: Bool = true) {
         self.optLevel = optLevel
+        self.fuse = fuse
     }
 
     func validated() throws(CodegenError) -> Int {

@@ -4,33 +4,27 @@ import IR
 public enum CodegenText {
     /// The LLVM module after the -O pipeline (the same text as `CompiledFunction.llvmIR`).
     public static func llvmIR(_ f: IR.Function, options: CodegenOptions) throws -> String {
-        var t = CodegenTimings()
+        var t = CompileTimings()
         return try llvmIR(f, options: options, timings: &t)
     }
 
     /// `llvmIR`, also reporting how long each phase took.
-    public static func llvmIR(_ f: IR.Function, options: CodegenOptions, timings: inout CodegenTimings) throws -> String {
+    public static func llvmIR(_ f: IR.Function, options: CodegenOptions, timings: inout CompileTimings) throws -> String {
         let p = try Pipeline(f, options)
         timings = p.timings
-        let clock = ContinuousClock()
-        let start = clock.now
-        defer { timings.printIR = CodegenTimings.seconds(since: start, clock) }
-        return try p.module.text()
+        return try timings.time(\.text) { () throws(CodegenError) in try p.module.text() }
     }
 
     /// Host assembly (AT&T syntax) of the optimised module, from the target machine at the same level.
     public static func assembly(_ f: IR.Function, options: CodegenOptions) throws -> String {
-        var t = CodegenTimings()
+        var t = CompileTimings()
         return try assembly(f, options: options, timings: &t)
     }
 
     /// `assembly`, also reporting how long each phase took.
-    public static func assembly(_ f: IR.Function, options: CodegenOptions, timings: inout CodegenTimings) throws -> String {
+    public static func assembly(_ f: IR.Function, options: CodegenOptions, timings: inout CompileTimings) throws -> String {
         let p = try Pipeline(f, options)
         timings = p.timings
-        let clock = ContinuousClock()
-        let start = clock.now
-        defer { timings.assembly = CodegenTimings.seconds(since: start, clock) }
-        return try p.targetMachine.assembly(of: p.module)
+        return try timings.time(\.text) { () throws(CodegenError) in try p.targetMachine.assembly(of: p.module) }
     }
 }

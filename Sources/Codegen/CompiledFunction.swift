@@ -2,38 +2,33 @@ import IR
 
 /// A Graph IR function compiled once (for all bindings of its symbolic dims) to native code in an LLJIT.
 /// Safe to `run` from several threads at once: each run uses its own buffers and the code is read-only.
+/// Compiling a function whose IR text and options were compiled before in this process reuses that machine code
+/// (CompileCache).
 public final class CompiledFunction: @unchecked Sendable {
     public let function: IR.Function
-    /// The optimised LLVM module as text (before machine code generation).
-    public let llvmIR: String
-    let plan: BufferPlan
-    private let jit: JITHandle  // owns the machine code the kernels point into
-    private let kernels: [Kernel]
+    let code: CompiledCode
     /// The last run's buffers, kept for the next run of the same shapes.
     private let pool = BufferPool()
-    /// How long each phase of this compilation took.
-    public let timings: CodegenTimings
-
-    /// Verifies the IR, lowers it to LLVM IR, verifies and optimises that, and JIT-compiles it.
+    /// Verifies the IR, lowers it to LLVM IR, verifies and optimises that, and JIT-compiles it (or takes the
+    /// machine code from the cache).
     public init(_ function: IR.Function, options: CodegenOptions = .init()) throws {
-        let p = try Pipeline(function, options)
         self.function = function
-        plan = p.plan
-        var t = p.timings
-        let clock = ContinuousClock()
-        var start = clock.now
-        llvmIR = try p.module.text()
-        t.printIR = CodegenTimings.seconds(since: start, clock)
-        start = clock.now
-        let jit = try JITHandle(optLevel: p.optLevel)
-        try jit.add(p.module)
-        self.jit = jit
-        kernels = try p.kernels.map { info in
-            Kernel(info: info, entry: unsafeBitCast(try jit.lookup(info.symbol), to: Kernel.Entry.self))
-        }
-        t.jit = CodegenTimings.seconds(since: start, clock)
-        timings = t
+        let (code, hit) = try CompileCache.code(for: function, options: options)
+        self.code = code
+        self.cacheHit = hit
     }
+
+    /// The optimised LLVM module as text (before machine code generation).
+    public var llvmIR: String { code.llvmIR }
+    /// Where the compile time went (for a cache hit: the original compile's phases).
+    public var timings: CompileTimings {
+        var t = code.timings
+        t.cached = cacheHit
+        return t
+    }
+    /// True when the machine code came from the in-process cache.
+    public let cacheHit: Bool
+    var plan: BufferPlan { code.plan }
 
     /// Runs the function. `inputs` and `params` must hold exactly the declared inputs and params, by name,
     /// with matching dtypes and shapes (IR's `bindSymbols` rules). Returns the outputs by name.
@@ -56,6 +51,25 @@ public final class CompiledFunction: @unchecked Sendable {
     func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int) throws -> Runtime.Result {
         guard threads >= 1 else { throw CodegenError("threads must be at least 1, got \(threads)") }
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
-        return try Runtime.execute(kernels, function, plan, binding, threads: threads, inputs: inputs, params: params, pool: pool)
+        return try Runtime.execute(code, function, binding, threads: threads, inputs: inputs, params: params, pool: pool)
     }
+
+    /// How many kernel calls one run makes (a fused elementwise chain is one call).
+    public var kernelCalls: Int { code.kernels.count }
+
+    /// The memory a run on tensors of these shapes takes besides its inputs, params and output tensors: the arena
+    /// of the memory plan (`peakBytes`) and what its slots would take as separate buffers (`unsharedBytes`).
+    public func memoryUse(inputs: [String: Tensor], params: [String: Tensor]) throws -> MemoryUse {
+        let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
+        let sizes = Runtime.slotBytes(plan, code.memory, binding)
+        return MemoryUse(peakBytes: code.memory.layout(sizes).bytes, unsharedBytes: sizes.reduce(0, +))
+    }
+}
+
+/// A run's working memory (CompiledFunction.memoryUse).
+public struct MemoryUse: Sendable, Equatable {
+    /// Bytes of the one arena every intermediate value and scratch buffer lives in.
+    public let peakBytes: Int
+    /// The sum of those buffers' sizes, as if none shared bytes.
+    public let unsharedBytes: Int
 }

@@ -44,3 +44,25 @@ extension Emitter {
         forLoop(count) { f in store(z, dtype, dst, add(start, f)) }
     }
 }
+
+extension Emitter {
+    /// A private constant global `[n x t]` holding `values`.
+    func constantTable(_ name: String, _ t: LLVMTypeRef, _ values: [LLVMValueRef]) -> LLVMValueRef {
+        var vs = values.map(Optional.some)
+        let array = vs.withUnsafeMutableBufferPointer { LLVMConstArray2(t, $0.baseAddress, UInt64($0.count)) }!
+        let global = LLVMAddGlobal(module, LLVMTypeOf(array), name)!
+        LLVMSetInitializer(global, array)
+        LLVMSetGlobalConstant(global, 1)
+        LLVMSetLinkage(global, LLVMPrivateLinkage)
+        return global
+    }
+
+    /// Element `i` of a table of `t`s.
+    func loadTable(_ t: LLVMTypeRef, _ table: LLVMValueRef, _ i: Index) -> LLVMValueRef {
+        LLVMBuildLoad2(b, t, buildInBoundsGEP(b, t, table, [i.value], "")!, "")!
+    }
+
+    func loadTable(_ t: LLVMTypeRef, _ table: LLVMValueRef, _ i: LLVMValueRef) -> LLVMValueRef {
+        loadTable(t, table, Index(value: i, known: nil))
+    }
+}

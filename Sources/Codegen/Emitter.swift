@@ -66,7 +66,7 @@ final class Emitter {
     // MARK: kernels
 
     /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end)` with
-    /// internal linkage and loads every symbol size in its entry block. Returns the n data pointers and the
+    /// internal linkage (never inlined) and loads every symbol size in its entry block. Returns the n data pointers and the
     /// function. `noalias` holds: results are fresh allocations, operands are only read. `begin..<end`
     /// selects iterations of the kernel's partitioned loop (see Emitter+Partition.swift).
     func beginKernel(_ name: String, pointerCount n: Int) -> (pointers: [LLVMValueRef], function: LLVMValueRef) {
@@ -75,6 +75,8 @@ final class Emitter {
         let fn = LLVMAddFunction(module, name, fnType)!
         LLVMSetLinkage(fn, LLVMInternalLinkage)
         addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        // Many wrappers may call one kernel (KernelSignature): inlining would compile its body once per caller.
+        addAttribute(fn, "noinline", at: LLVMAttributeIndex(bitPattern: -1))
         for i in 0..<n { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
         function = fn
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
@@ -123,6 +125,17 @@ final class Emitter {
         loopDepth = resumeDepth
         LLVMPositionBuilderAtEnd(b, resumeBlock)
         return (fn, fnType)
+    }
+
+    /// Emits the body of a non-kernel function (no symbol sizes, no partitioned loop) ending in `ret void`, so
+    /// that loops and entry-block allocas work there too.
+    func emitFunctionBody(_ fn: LLVMValueRef, _ body: () -> Void) {
+        function = fn
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
+        loopDepth = 0
+        body()
+        LLVMBuildRetVoid(b)
+        function = nil
     }
 
     func addAttribute(_ fn: LLVMValueRef, _ name: String, at i: LLVMAttributeIndex) {

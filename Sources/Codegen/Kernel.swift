@@ -1,15 +1,18 @@
 import IR
 
-/// What the host needs to run one computing instruction: the external wrapper
-/// `void seqc_k<n>(ptr buffers, ptr dims, i64 begin, i64 end)` (n = body index), the slots it touches
-/// (for sizing work) and its partitioned dims. Wrappers load their slots' pointers from `buffers`
-/// (BufferPlan's ABI) and call the internal noalias kernel, so the kernel keeps its aliasing facts.
+/// What the host needs to run one kernel call: the external wrapper
+/// `void seqc_k<k>(ptr args, ptr dims, i64 begin, i64 end)` of the shared kernel k (several calls may name one),
+/// the slots whose buffers are its pointer arguments, in order (the host passes them in `args`), and its
+/// partitioned dims. Wrappers load the pointers from `args` and call the internal noalias kernel, so the kernel
+/// keeps its aliasing facts.
 struct KernelInfo {
     let symbol: String
     let slots: [Int]
     /// The dims whose product is the kernel's parallel extent; nil when it has no partitioned loop and
     /// must run as one call.
     let parallelDims: [Dim]?
+    /// The body indices of the instructions the call computes (several for a fused group).
+    let members: [Int]
 }
 
 /// A `KernelInfo` with its JIT address.

@@ -5,16 +5,18 @@ import IR
 extension Emitter {
     /// A scalar constant of any dtype (float → int truncates toward zero; bool is value ≠ 0).
     func lowerConstant(_ v: Double, _ out: Value, _ dst: LLVMValueRef) {
-        let c: LLVMValueRef
-        switch out.type.dtype {
-        case .f32, .f64: c = float(v, out.type.dtype)
+        store(constantValue(v, out.type.dtype), out.type.dtype, dst, index(0))
+    }
+
+    func constantValue(_ v: Double, _ dtype: DType) -> LLVMValueRef {
+        switch dtype {
+        case .f32, .f64: return float(v, dtype)
         case .i32, .i64:
             let t = v.isFinite ? v.rounded(.towardZero) : 0
             let n = Int64(exactly: t) ?? (t < 0 ? Int64.min : Int64.max)
-            c = LLVMConstInt(type(out.type.dtype), UInt64(bitPattern: n), 1)
-        case .bool: c = LLVMConstInt(i8, v != 0 ? 1 : 0, 0)
+            return LLVMConstInt(type(dtype), UInt64(bitPattern: n), 1)
+        case .bool: return LLVMConstInt(i8, v != 0 ? 1 : 0, 0)
         }
-        store(c, out.type.dtype, dst, index(0))
     }
 
     /// y = f(x) over all elements, as one flat partitioned loop (operand and result have one shape). Ops with an

@@ -7,21 +7,23 @@ extension Emitter {
     /// x viewed as [outer, n, inner]; out[o, i] = reduce_t x[o, t, i]. The t loop sits outside the
     /// contiguous i loop, so each element still accumulates in t order while i vectorizes.
     /// An empty axis gives 0 (sum), NaN (mean, 0/0) and -inf (max). The outer rows are partitioned when
-    /// there are any (axis > 0); axis 0 runs as one chunk, since its t loop is outermost and each element's
-    /// sum must stay in one sequential order.
+    /// there are any (axis > 0); with axis 0 the inner positions are (each element's sum keeps its order).
     func lowerReduce(_ op: ReduceOp, axis: Int, _ out: Value, _ dst: LLVMValueRef, _ x: Value, _ src: LLVMValueRef) {
         let dt = x.type.dtype
         let ext = extents(x.type.shape)
         let n = ext[axis]
         let inner = product(Array(ext[(axis + 1)...]))
         let initial = op == .max ? float(-.infinity, dt) : float(0, dt)
+        // The positions i of the inner run this kernel call handles: all of them when rows are partitioned, a
+        // partitioned range with axis 0 (the t loop must stay outside i, so the chunks split i instead).
+        let (iLo, iHi) = axis > 0 ? (index(0), inner) : partitionedRange(Array(x.type.shape[1...]))
         func row(_ o: Index) {
             let oBase = mul(o, inner)
             let xBase = mul(mul(o, n), inner)
-            forLoop(inner) { i in store(initial, dt, dst, add(oBase, i)) }
+            forLoop(from: iLo, to: iHi) { i in store(initial, dt, dst, add(oBase, i)) }
             forLoop(n) { t in
                 let xRow = add(xBase, mul(t, inner))
-                forLoop(inner) { i in
+                forLoop(from: iLo, to: iHi) { i in
                     let acc = load(dt, dst, add(oBase, i))
                     let v = load(dt, src, add(xRow, i))
                     let r = op == .max ? intrinsic("maxnum", [type(dt)], [acc, v]) : LLVMBuildFAdd(b, acc, v, "")!
@@ -30,7 +32,7 @@ extension Emitter {
             }
             if op == .mean {
                 let count = LLVMBuildSIToFP(b, n.value, type(dt), "")
-                forLoop(inner) { i in
+                forLoop(from: iLo, to: iHi) { i in
                     store(LLVMBuildFDiv(b, load(dt, dst, add(oBase, i)), count, "")!, dt, dst, add(oBase, i))
                 }
             }

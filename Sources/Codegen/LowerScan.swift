@@ -4,7 +4,7 @@ import IR
 /// scan: h[t] = a[t] · h[t-1] + b[t] along `axis`, h[-1] = h0 or 0. The running state lives in the
 /// `last` result buffer, so after the loop it already holds the last h (or h0/zeros for an empty axis).
 /// The dims before `axis` are independent sequences and are partitioned; with axis 0 the time loop is
-/// outermost and the kernel runs as one chunk.
+/// outermost and the positions after the axis (each its own sequence, visited in time order) are partitioned.
 extension Emitter {
     func lowerScan(axis: Int, _ all: Value, _ pAll: LLVMValueRef, _ last: Value, _ pLast: LLVMValueRef,
                    _ a: Value, _ pa: LLVMValueRef, _ bv: Value, _ pb: LLVMValueRef, h0 ph0: LLVMValueRef?) {
@@ -19,14 +19,20 @@ extension Emitter {
         var sl = strides(last.type.shape, alignedTo: rank - 1)
         sl.insert(index(0), at: axis)
         let innerExt = Array(ext[(axis + 1)...])
+        // With axis 0 the time loop must stay outermost, so the chunks split the positions after the axis instead.
+        let innerRange = axis == 0 ? partitionedRange(Array(shape[1...])) : nil
+        func innerLoop(_ body: ([Index]) -> Void) {
+            guard let (lo, hi) = innerRange else { return loopNest(innerExt, body) }
+            forLoop(from: lo, to: hi) { f in body(unflatten(f, innerExt)) }
+        }
         func sequences(_ outer: [Index]) {
-            loopNest(innerExt) { inner in
+            innerLoop { inner in
                 let idx = outer + [index(0)] + inner
                 let off = offset(idx, sl)
                 store(ph0.map { load(dt, $0, off) } ?? float(0, dt), dt, pLast, off)
             }
             forLoop(ext[axis]) { t in
-                loopNest(innerExt) { inner in
+                innerLoop { inner in
                     let idx = outer + [t] + inner
                     let lo = offset(idx, sl)
                     let prev = load(dt, pLast, lo)

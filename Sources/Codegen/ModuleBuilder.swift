@@ -1,68 +1,129 @@
 import CLLVM
 import IR
 
-/// Graph IR function → LLVM module: one internal kernel per computing instruction, an external wrapper
-/// per kernel for the host to call chunk by chunk (see Kernel.swift), and the external single-threaded
-/// entry `void seqc_entry(ptr %buffers, ptr %dims)` that runs every kernel whole in body order (see
+/// Graph IR function → LLVM module: one internal kernel per distinct group of FusionPlan (an elementwise chain or
+/// one instruction; KernelSignature: identical groups, such as the same op in every layer of a model, share one), one external wrapper per
+/// kernel for the host to call chunk by chunk (see Kernel.swift), and the external single-threaded entry
+/// `void seqc_entry(ptr %buffers, ptr %dims)` that runs every group's kernel whole in execution order (see
 /// BufferPlan for the ABI); the JIT runtime uses the wrappers, `seqc_entry` serves ahead-of-time users.
+///
+/// Compile time grows with the number of distinct kernels, not with the number of instructions: each call
+/// costs only a row in the entry's constant schedule tables, no code.
 enum ModuleBuilder {
     static let entryName = "seqc_entry"
 
-    static func build(_ function: Function, plan: BufferPlan, context: ThreadSafeContext) throws(CodegenError)
-        -> (ModuleHandle, [KernelInfo])
+    static func build(_ function: Function, plan: BufferPlan, fusion: FusionPlan, context: ThreadSafeContext)
+        throws(CodegenError) -> (ModuleHandle, [KernelInfo])
     {
         let module = ModuleHandle(name: function.name, context: context)
         let m = try module.ref()
         let e = Emitter(module: m, context: context.context, symbols: plan.symbols)
 
         // Kernels first: the builder can only be in one function at a time.
-        var calls: [(fn: LLVMValueRef, type: LLVMTypeRef, info: KernelInfo)] = []
-        for (n, inst) in function.body.enumerated() where BufferPlan.needsKernel(inst.op) {
-            let values = inst.results + inst.operands
-            let scratch = plan.scratchSlots[n] ?? []
-            let slots = values.map { plan.slotOf[$0.id]! } + scratch
-            let (ptrs, fn) = e.beginKernel("k\(n)_\(inst.op.mnemonic)", pointerCount: slots.count)
-            let (nr, no) = (inst.results.count, inst.operands.count)
-            try lower(inst, e, results: Array(ptrs[..<nr]), operands: Array(ptrs[nr..<(nr + no)]),
-                      scratch: Array(ptrs[(nr + no)...]))
-            let parallel = e.endKernel()
-            calls.append((fn, LLVMGlobalGetValueType(fn), KernelInfo(symbol: "seqc_k\(n)", slots: slots, parallelDims: parallel)))
-        }
-
-        // Loads each slot's pointer from `buffers` and calls the kernel with `dims` and `range`.
-        let b = e.b
-        func callKernel(_ call: (fn: LLVMValueRef, type: LLVMTypeRef, info: KernelInfo), buffers: LLVMValueRef,
-                        dims: LLVMValueRef, range: [LLVMValueRef]) {
-            var args: [LLVMValueRef] = call.info.slots.map { slot in
-                let p = buildInBoundsGEP(b, e.ptr, buffers, [e.index(slot).value], "")
-                return LLVMBuildLoad2(b, e.ptr, p, "")!
+        var kernels: [(fn: LLVMValueRef, parallel: [Dim]?)] = []
+        var bySignature: [KernelSignature: Int] = [:]
+        var calls: [(kernel: Int, slots: [Int], members: [Int])] = []
+        for group in fusion.groups {
+            let members = group.members.map { function.body[$0] }
+            let signature: KernelSignature
+            let slots: [Int]
+            let emit: ([LLVMValueRef]) throws(CodegenError) -> Void
+            if let shape = group.shape, members.count > 1 {
+                let stored = members.flatMap(\.results).filter { group.stored.contains($0.id) }
+                let defined = Set(members.flatMap(\.results).map(\.id))
+                var externals: [Value] = []
+                for v in members.flatMap(\.operands) where !defined.contains(v.id) && !externals.contains(v) {
+                    externals.append(v)
+                }
+                signature = KernelSignature(fused: members, externals: externals, stored: stored)
+                slots = (stored + externals).map { plan.slotOf[$0.id]! }
+                emit = { ptrs in
+                    e.lowerFused(members, shape: shape, stored: stored, results: Array(ptrs[..<stored.count]),
+                                 externals: externals, operands: Array(ptrs[stored.count...]))
+                }
+            } else {
+                let (n, inst) = (group.members[0], members[0])
+                let scratch = plan.scratchSlots[n] ?? []
+                slots = (inst.results + inst.operands).map { plan.slotOf[$0.id]! } + scratch
+                signature = KernelSignature(inst, scratch: scratch.map { plan.types[$0] })
+                emit = { ptrs throws(CodegenError) in
+                    let (nr, no) = (inst.results.count, inst.operands.count)
+                    try lower(inst, e, results: Array(ptrs[..<nr]), operands: Array(ptrs[nr..<(nr + no)]),
+                              scratch: Array(ptrs[(nr + no)...]))
+                }
             }
-            args.append(dims)
-            _ = buildCall(b, call.type, call.fn, args + range)
+            if let k = bySignature[signature] {
+                calls.append((k, slots, group.members))
+                continue
+            }
+            let name = members.count > 1 ? "fused\(members.count)" : members[0].op.mnemonic
+            let (ptrs, fn) = e.beginKernel("k\(kernels.count)_\(name)", pointerCount: slots.count)
+            try emit(ptrs)
+            kernels.append((fn, e.endKernel()))
+            bySignature[signature] = kernels.count - 1
+            calls.append((kernels.count - 1, slots, group.members))
         }
+        let wrappers = kernels.enumerated().map { k, kernel in wrapper(e, kernel.fn, symbol: wrapperSymbol(k)) }
+        buildEntry(e, wrappers: wrappers, calls: calls.map { ($0.kernel, $0.slots) })
+        let infos = calls.map { c in
+            KernelInfo(symbol: wrapperSymbol(c.kernel), slots: c.slots, parallelDims: kernels[c.kernel].parallel,
+                       members: c.members)
+        }
+        return (module, infos)
+    }
 
-        for call in calls {
-            var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64]
-            let wrapper = LLVMAddFunction(m, call.info.symbol, LLVMFunctionType(e.void, &params, 4, 0))!
-            e.addAttribute(wrapper, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
-            LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, wrapper, "entry"))
-            callKernel(call, buffers: LLVMGetParam(wrapper, 0)!, dims: LLVMGetParam(wrapper, 1)!,
-                       range: [LLVMGetParam(wrapper, 2)!, LLVMGetParam(wrapper, 3)!])
-            LLVMBuildRetVoid(b)
-        }
+    static func wrapperSymbol(_ k: Int) -> String { "seqc_k\(k)" }
 
-        var params: [LLVMTypeRef?] = [e.ptr, e.ptr]
-        let entryType = LLVMFunctionType(e.void, &params, 2, 0)!
-        let entry = LLVMAddFunction(m, entryName, entryType)!
-        e.addAttribute(entry, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
-        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, entry, "entry"))
-        // [0, Int64.max): kernels clamp `end` to their extent, so this is "everything".
-        let whole = [e.index(0).value, e.index(Int(Int64.max)).value]
-        for call in calls {
-            callKernel(call, buffers: LLVMGetParam(entry, 0)!, dims: LLVMGetParam(entry, 1)!, range: whole)
+    /// `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end)`: loads the kernel's pointer arguments from
+    /// `args` and calls it (so the kernel itself keeps its noalias parameters).
+    private static func wrapper(_ e: Emitter, _ kernel: LLVMValueRef, symbol: String) -> LLVMValueRef {
+        let b = e.b
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64]
+        let fn = LLVMAddFunction(e.module, symbol, LLVMFunctionType(e.void, &params, 4, 0))!
+        e.addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, fn, "entry"))
+        let kernelType = LLVMGlobalGetValueType(kernel)!
+        let pointerCount = Int(LLVMCountParamTypes(kernelType)) - 3
+        let args = LLVMGetParam(fn, 0)!
+        var callArgs: [LLVMValueRef] = (0..<pointerCount).map { i in
+            LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, args, [e.index(i).value], "")!, "")!
         }
+        callArgs += [LLVMGetParam(fn, 1)!, LLVMGetParam(fn, 2)!, LLVMGetParam(fn, 3)!]
+        _ = buildCall(b, kernelType, kernel, callArgs)
         LLVMBuildRetVoid(b)
-        return (module, calls.map(\.info))
+        return fn
+    }
+
+    /// `seqc_entry`: a loop over constant tables (call c runs wrapper `fns[c]` on slots
+    /// `slots[start[c] ..< start[c + 1]]` of `buffers`), so its size does not grow with the model.
+    private static func buildEntry(_ e: Emitter, wrappers: [LLVMValueRef], calls: [(kernel: Int, slots: [Int])]) {
+        let b = e.b
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr]
+        let entry = LLVMAddFunction(e.module, entryName, LLVMFunctionType(e.void, &params, 2, 0))!
+        e.addAttribute(entry, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        var starts: [Int] = [0]
+        for c in calls { starts.append(starts.last! + c.slots.count) }
+        let fns = e.constantTable("seqc_schedule_fns", e.ptr, calls.map { wrappers[$0.kernel] })
+        let start = e.constantTable("seqc_schedule_start", e.i64, starts.map { e.index($0).value })
+        let slots = e.constantTable("seqc_schedule_slots", e.i64, calls.flatMap(\.slots).map { e.index($0).value })
+        let wrapperType = LLVMGlobalGetValueType(wrappers.first ?? entry)!
+        let buffers = LLVMGetParam(entry, 0)!, dims = LLVMGetParam(entry, 1)!
+        e.emitFunctionBody(entry) {
+            let maxArity = calls.map(\.slots.count).max() ?? 0
+            let args = e.entryAlloca(LLVMArrayType2(e.ptr, UInt64(max(maxArity, 1))))
+            // [0, Int64.max): kernels clamp `end` to their extent, so this is "everything".
+            let whole = [e.index(0).value, e.index(Int(Int64.max)).value]
+            e.forLoop(e.index(calls.count)) { c in
+                let lo = Index(value: e.loadTable(e.i64, start, c), known: nil)
+                let hi = Index(value: e.loadTable(e.i64, start, e.add(c, e.index(1))), known: nil)
+                e.forLoop(from: lo, to: hi) { j in
+                    let slot = e.loadTable(e.i64, slots, j)
+                    let p = LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, buffers, [slot], "")!, "")!
+                    LLVMBuildStore(b, p, buildInBoundsGEP(b, e.ptr, args, [e.sub(j, lo).value], "")!)
+                }
+                _ = buildCall(b, wrapperType, e.loadTable(e.ptr, fns, c), [args, dims] + whole)
+            }
+        }
     }
 
     /// Dispatches one instruction to its lowering.

@@ -2,17 +2,28 @@ import Dispatch
 import IR
 
 /// The host side of a call: gathers buffer pointers per slot (caller storage for inputs and params,
-/// shared buffers for reshapes, fresh allocations otherwise), runs the kernels in body order (each split
-/// into chunks over threads where Parallelism allows), copies outputs to tensors.
+/// shared buffers for reshapes, places in one arena otherwise, see MemoryPlan), runs the kernels in order (each
+/// split into chunks over threads where Parallelism allows), copies outputs to tensors.
 enum Runtime {
-    /// The outputs, how many chunks each kernel ran as (in kernel order; 1 = a single call), and how many bytes
-    /// of value and scratch slots the run used, fresh or reused (for tests: kernels allocate nothing themselves).
-    typealias Result = (outputs: [String: Tensor], chunks: [Int], allocatedBytes: Int)
+    /// What a run produced and used.
+    struct Result {
+        let outputs: [String: Tensor]
+        /// How many chunks each computing instruction's kernel ran as, in body order (1 = a single call; the members
+        /// of a fused group all report the group's count).
+        let chunks: [Int]
+        /// Bytes of the arena holding every value and scratch slot: the run's peak memory besides its inputs,
+        /// params and output tensors (for tests: kernels allocate nothing themselves).
+        let allocatedBytes: Int
+        /// What those slots would take as separate buffers (the arena shares bytes between values that are never
+        /// live at once).
+        let bufferBytes: Int
+    }
 
     static func execute(
-        _ kernels: [Kernel], _ function: Function, _ plan: BufferPlan, _ binding: ShapeBinding, threads: Int,
+        _ code: CompiledCode, _ function: Function, _ binding: ShapeBinding, threads: Int,
         inputs: [String: Tensor], params: [String: Tensor], pool: BufferPool
     ) throws -> Result {
+        let plan = code.plan
         // Caller tensors, in slot order; their storage stays pinned while `body` runs.
         var external: [Tensor] = []
         for source in plan.sources {
@@ -22,20 +33,12 @@ enum Runtime {
             default: break
             }
         }
-        // Value and scratch slots, sized for this binding (never zero bytes, so every slot has a valid pointer);
-        // taken from the pool when the last run had the same sizes.
-        var sizes: [Int] = []
-        for (slot, source) in plan.sources.enumerated() {
-            switch source {
-            case .owned, .scratch: sizes.append(max(binding.shapes[slot].reduce(1, *) * plan.types[slot].dtype.byteSize, 1))
-            default: break
-            }
-        }
-        let owned = pool.take(sizes)
-        defer { pool.give(sizes, owned) }
+        let sizes = slotBytes(plan, code.memory, binding)
+        let arena = pool.take(sizes, code.memory)
+        defer { pool.give(arena) }
+        var place: [Int: UnsafeMutableRawPointer] = [:]
+        for (k, l) in code.memory.lifetimes.enumerated() { place[l.slot] = arena.base + arena.offsets[k] }
         return try withRawPointers(external) { pinned in
-            var nextOwned = 0
-            var allocatedBytes = 0
             var buffers: [UnsafeMutableRawPointer?] = []
             var nextExternal = 0
             for (slot, source) in plan.sources.enumerated() {
@@ -47,22 +50,31 @@ enum Runtime {
                 case .alias(let s):
                     buffers.append(buffers[s])
                 case .owned, .scratch:
-                    allocatedBytes += sizes[nextOwned]
-                    buffers.append(owned[nextOwned])
-                    nextOwned += 1
+                    buffers.append(place[slot]!)
+                case .register:
+                    buffers.append(nil)
                 }
             }
             let dims = binding.dims + [0]  // never empty, so the pointer is valid
-            let chunks = buffers.withUnsafeMutableBufferPointer { b in
-                dims.withUnsafeBufferPointer { d in run(kernels, b.baseAddress!, d.baseAddress!, binding, threads) }
+            let callChunks = buffers.withUnsafeMutableBufferPointer { b in
+                dims.withUnsafeBufferPointer { d in run(code.kernels, b.baseAddress!, d.baseAddress!, binding, threads) }
             }
+            var chunksOf: [Int: Int] = [:]
+            for (k, c) in zip(code.kernels, callChunks) { for m in k.info.members { chunksOf[m] = c } }
             var results: [String: Tensor] = [:]
             for o in function.outputs {
                 let slot = plan.slotOf[o.value.id]!
                 results[o.name] = try tensor(o.value.type.dtype, binding.shapes[slot], buffers[slot]!)
             }
-            return (results, chunks, allocatedBytes)
+            return Result(outputs: results, chunks: chunksOf.keys.sorted().map { chunksOf[$0]! },
+                          allocatedBytes: arena.bytes, bufferBytes: sizes.reduce(0, +))
         }
+    }
+
+    /// Bytes of each allocated slot (MemoryPlan's order) under `binding`; never zero, so every slot has its own
+    /// valid pointer.
+    static func slotBytes(_ plan: BufferPlan, _ memory: MemoryPlan, _ binding: ShapeBinding) -> [Int] {
+        memory.lifetimes.map { l in max(binding.shapes[l.slot].reduce(1, *) * plan.types[l.slot].dtype.byteSize, 1) }
     }
 
     /// Calls every kernel, in order (each reads what earlier ones wrote, so kernels never overlap).
@@ -76,22 +88,27 @@ enum Runtime {
         nonisolated(unsafe) let buffers = buffers
         nonisolated(unsafe) let dims = dims
         return kernels.map { k in
-            guard let parallel = k.info.parallelDims else {
-                k.entry(buffers, dims, 0, 1)
-                return 1
-            }
-            let extent = binding.count(parallel)
-            let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
-            let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
-            if chunks == 1 {
-                k.entry(buffers, dims, 0, Int64(extent))
-            } else {
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let r = Parallelism.chunk(c, of: chunks, extent: extent)
-                    k.entry(buffers, dims, Int64(r.lowerBound), Int64(r.upperBound))
+            // The kernel's pointer arguments, read by every chunk.
+            var args = k.info.slots.map { buffers[$0] }
+            return args.withUnsafeMutableBufferPointer { a in
+                nonisolated(unsafe) let args = a.baseAddress!
+                guard let parallel = k.info.parallelDims else {
+                    k.entry(args, dims, 0, 1)
+                    return 1
                 }
+                let extent = binding.count(parallel)
+                let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
+                let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
+                if chunks == 1 {
+                    k.entry(args, dims, 0, Int64(extent))
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let r = Parallelism.chunk(c, of: chunks, extent: extent)
+                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound))
+                    }
+                }
+                return chunks
             }
-            return chunks
         }
     }
 

@@ -30,13 +30,15 @@ public struct CompileTimings: Sendable {
         phases.append(Phase(name: name, group: group, seconds: seconds))
     }
 
-    /// The LLVM and JIT phases that ran (a phase codegen did not go through is left out).
-    mutating func add(_ t: CodegenTimings, printedIR: Bool) {
-        add("LLVM IR build", .llvm, t.buildIR)
-        add("LLVM optimize", .llvm, t.optimize)
-        if printedIR { add("LLVM IR text", .llvm, t.printIR) }
-        if t.assembly > 0 { add("assembly", .llvm, t.assembly) }
-        if t.jit > 0 { add("JIT materialize", .jit, t.jit) }
+    /// The LLVM and JIT phases that ran (a phase codegen did not go through is left out); `text` names what the
+    /// module was printed as (LLVM IR or assembly).
+    mutating func add(_ t: Codegen.CompileTimings, text: String = "LLVM IR text") {
+        func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        add("LLVM IR build", .llvm, s(t.emit))
+        add("LLVM verify", .llvm, s(t.verify))
+        add("LLVM optimize", .llvm, s(t.optimize))
+        if t.text > .zero { add(text, .llvm, s(t.text)) }
+        if t.machineCode > .zero { add("JIT materialize", .jit, s(t.machineCode)) }
     }
 
     /// Seconds spent in all phases.

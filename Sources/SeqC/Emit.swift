@@ -38,14 +38,14 @@ extension Model {
             return printFunction(try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &timings), locations: locations)
         case .llvm, .asm:
             let g = try optimizedGraph(optLevel: optLevel, mixers: mixers, timings: &timings)
-            var t = CodegenTimings()
+            var t = Codegen.CompileTimings()
             let options = CodegenOptions(optLevel: optLevel)
             let text = try wrapping {
                 stage == .llvm
                     ? try CodegenText.llvmIR(g, options: options, timings: &t)
                     : try CodegenText.assembly(g, options: options, timings: &t)
             }
-            timings.add(t, printedIR: stage == .llvm)
+            timings.add(t, text: stage == .llvm ? "LLVM IR text" : "assembly")
             return text
         }
     }

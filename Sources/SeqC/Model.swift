@@ -203,15 +203,29 @@ public final class CompiledModel: @unchecked Sendable {
         let compiled = try wrapping("JIT") { try CompiledFunction(function, options: CodegenOptions(optLevel: optLevel)) }
         self.compiled = compiled
         var t = timings
-        t.add(compiled.timings, printedIR: true)
+        t.add(compiled.timings)
         self.timings = t
     }
 
-    /// Worker threads that run each kernel's independent outer loop (results do not depend on it).
-    public var threads: Int = 1
+    /// Worker threads that run each kernel's independent outer loop (results do not depend on it); the number of
+    /// cores unless set.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// The optimized LLVM IR of the compiled module.
     public var llvmIR: String { compiled.llvmIR }
+
+    /// True when the machine code came from this process's compile cache (the same IR and options compiled before);
+    /// `timings` then reports the original compile's LLVM and JIT phases.
+    public var cachedCode: Bool { compiled.cacheHit }
+
+    /// The working memory a run on these tensors takes besides inputs, weights and outputs: the memory plan's
+    /// arena (peak) and what its buffers would take unshared.
+    public func memoryUse(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> MemoryUse {
+        try wrapping { try compiled.memoryUse(inputs: inputs, params: weights) }
+    }
+
+    /// Kernel calls per run (fused elementwise chains count once).
+    public var kernelCalls: Int { compiled.kernelCalls }
 
     /// Runs the compiled code on named inputs and weights.
     public func run(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {

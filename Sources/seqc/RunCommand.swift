@@ -69,6 +69,9 @@ struct Run: ParsableCommand {
                 start = clock.now
                 results = try compiled.run(inputs: feeds, weights: w)
                 summary.append("ran on \(compiled.threads) thread(s) in \(format(clock.now - start))")
+                let memory = try compiled.memoryUse(inputs: feeds, weights: w)
+                summary.append("\(compiled.kernelCalls) kernel calls, peak working memory \(formatBytes(memory.peakBytes)) "
+                    + "(\(formatBytes(memory.unsharedBytes)) without buffer sharing)")
             }
             let g = try model.graph()
             print("model \(model.name) (\(model.file)): \(summary.joined(separator: ", "))")
@@ -119,6 +122,10 @@ func describe(_ t: Tensor) -> String {
 }
 
 func sci(_ x: Double) -> String { String(format: "%.4g", x) }
+
+func formatBytes(_ n: Int) -> String {
+    n < 1 << 20 ? String(format: "%.1f KiB", Double(n) / 1024) : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
+}
 
 func format(_ d: Duration) -> String {
     let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

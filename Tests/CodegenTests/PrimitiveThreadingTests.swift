@@ -63,7 +63,7 @@ import Testing
                 "a": gridTensor(dt, [8, n, 8], seed: 46), "s": gridTensor(dt, [], seed: 47),
             ]
             let runs = try ThreadingTests.runAllThreadCounts(c, inputs: inputs, .exact, "\(dt) O\(opt) N=\(n)")
-            ThreadingTests.expectChunking(runs, n: n, serial: { _ in false })
+            ThreadingTests.expectChunking(runs, n: n)
         }
     }
 }

@@ -28,7 +28,7 @@ import Testing
         #expect(text.contains("define void @seqc_entry(ptr"))
         #expect(try CompiledFunction(f, options: .init(optLevel: opt)).llvmIR == text)
         if opt == 0 {
-            #expect(text.contains("define internal void @k2_add(ptr noalias"))  // kernels are not inlined at -O0
+            #expect(text.contains("define internal void @k0_add(ptr noalias"))  // kernels are not inlined at -O0
         } else if opt >= 2 {
             #expect(text.contains("x float>"))  // the loop vectorizer ran (it is not in the O1 pipeline)
         }

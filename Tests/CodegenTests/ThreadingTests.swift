@@ -21,7 +21,8 @@ import Testing
         var chunksByThreads: [Int: [(inst: Instruction, chunks: Int)]] = [:]
         let computing = c.function.body.filter { BufferPlan.needsKernel($0.op) }
         for t in threadCounts {
-            let (out, chunks, _) = try c.execute(inputs: inputs, params: params, threads: t)
+            let run = try c.execute(inputs: inputs, params: params, threads: t)
+            let (out, chunks) = (run.outputs, run.chunks)
             if t == 1 {
                 // Correct once; every other thread count must then match it exactly.
                 expectMatchesReference(out, c.function, inputs: inputs, params: params, tol, note, sourceLocation: sourceLocation)
@@ -49,15 +50,15 @@ import Testing
         }
     }
 
-    /// At size `n` with `threads`: the instructions `serial` says must run whole ran as one chunk, all others
-    /// as `threads` chunks when n is large, and everything as one chunk when n is small.
+    /// At size `n` with `threads`: every kernel ran as `threads` chunks when n is large, and as one chunk when n is
+    /// small.
     static func expectChunking(
-        _ runs: [Int: [(inst: Instruction, chunks: Int)]], n: Int, serial: (Instruction) -> Bool,
+        _ runs: [Int: [(inst: Instruction, chunks: Int)]], n: Int,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) {
         for (threads, kernels) in runs {
             for k in kernels {
-                let want = n == large && threads > 1 && !serial(k.inst) ? threads : 1
+                let want = n == large && threads > 1 ? threads : 1
                 #expect(k.chunks == want, "N=\(n) threads=\(threads): \(k.inst.op.mnemonic) ran as \(k.chunks) chunks",
                         sourceLocation: sourceLocation)
             }
@@ -65,11 +66,6 @@ import Testing
         if n == large {
             #expect(runs[7]!.contains { $0.chunks == 7 }, "threading never kicked in", sourceLocation: sourceLocation)
         }
-    }
-
-    static func isConstant(_ i: Instruction) -> Bool {
-        if case .constant = i.op { return true }
-        return false
     }
 
     @Test(arguments: optLevels)
@@ -110,7 +106,8 @@ import Testing
                 "row": tensor(.f32, [64], seed: 3), "z": tensor(.f32, [n, 4, 16], seed: 4),
             ]
             let runs = try Self.runAllThreadCounts(c, inputs: inputs, .transcendental(.f32), "O\(opt) N=\(n)")
-            Self.expectChunking(runs, n: n, serial: Self.isConstant)
+            // The constant is an immediate of the fused `sub` kernel (FusionPlan), so it splits with it.
+            Self.expectChunking(runs, n: n)
         }
     }
 
@@ -138,7 +135,7 @@ import Testing
             let inputs = ["x": tensor(dt, [n, 33], seed: 8), "a": tensor(dt, [2, n, 33], seed: 9),
                           "c": tensor(dt, [1, 64, 8], seed: 10)]
             let runs = try Self.runAllThreadCounts(c, inputs: inputs, params: params, .arithmetic(dt), "O\(opt) N=\(n)")
-            Self.expectChunking(runs, n: n, serial: { _ in false })
+            Self.expectChunking(runs, n: n)
         }
     }
 
@@ -164,11 +161,8 @@ import Testing
             let runs = try Self.runAllThreadCounts(
                 c, inputs: ["x": tensor(.f32, [n, 7, 64], seed: 11, -50, 50)], params: ["w": tensor(.f32, [64], seed: 12)],
                 .arithmetic(.f32), "O\(opt) N=\(n)")
-            // Axis 0 sums each element over the whole outermost loop: never split.
-            Self.expectChunking(runs, n: n) { inst in
-                if case .reduce(_, 0, _) = inst.op { return true }
-                return false
-            }
+            // Axis 0 splits the 7·64 positions after the axis (each element still sums in order), the others their rows.
+            Self.expectChunking(runs, n: n)
         }
     }
 
@@ -195,11 +189,8 @@ import Testing
             let inputs = ["a": tensor(.f32, [n, 16, 4], seed: 13, -1, 1), "b": tensor(.f32, [n, 16, 4], seed: 14),
                           "h0": tensor(.f32, [n, 4], seed: 15)]
             let runs = try Self.runAllThreadCounts(c, inputs: inputs, .arithmetic(.f32), "O\(opt) N=\(n)")
-            // Axis 0 is a single sequence over the outermost loop: it runs whole.
-            Self.expectChunking(runs, n: n) { inst in
-                if case .scan(0, _) = inst.op { return true }
-                return false
-            }
+            // Axis 0 splits the 16·4 independent sequences after the axis, the others the sequences before it.
+            Self.expectChunking(runs, n: n)
         }
     }
 

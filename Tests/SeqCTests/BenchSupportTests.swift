@@ -9,8 +9,8 @@ import Testing
     // The frontend, then one phase per pass of the -O2 pipeline (whatever it holds), then LLVM and the JIT.
     let names = t.phases.map(\.name)
     #expect(Array(names.prefix(2)) == ["parse", "lower to Graph IR"])
-    #expect(Array(names.suffix(4)) == ["LLVM IR build", "LLVM optimize", "LLVM IR text", "JIT materialize"])
-    let passes = names.dropFirst(2).dropLast(4)
+    #expect(Array(names.suffix(5)) == ["LLVM IR build", "LLVM verify", "LLVM optimize", "LLVM IR text", "JIT materialize"])
+    let passes = names.dropFirst(2).dropLast(5)
     #expect(passes.count >= 4 && passes.allSatisfy { $0.hasPrefix("pass ") })
     #expect(passes.first == "pass select-mixer-algorithms" && passes.last == "pass dce")
     #expect(t.phases.allSatisfy { $0.seconds >= 0 })
