@@ -33,7 +33,7 @@ final class CompiledCode: @unchecked Sendable {
     }
 }
 
-/// Compiled code by (Graph IR text, options), for this process: compiling the same function again (the same model
+/// Compiled code by (Graph IR text, options, vector shape), for this process: compiling the same function again (the same model
 /// with the same parameters, in a test suite or a server) reuses the machine code instead of compiling it again.
 /// Holds the most recently used `capacity` entries.
 enum CompileCache {
@@ -41,6 +41,8 @@ enum CompileCache {
     private struct Key: Hashable {
         let ir: String
         let options: CodegenOptions
+        /// The vector shape the kernels were tiled for (the host's, or a test's HostVectors override).
+        let vectors: HostVectors.Shape
     }
     nonisolated(unsafe) private static var entries: [(key: Key, code: CompiledCode)] = []
     private static let lock = NSLock()
@@ -48,7 +50,7 @@ enum CompileCache {
     /// The cached code for `function` and `options`, compiling it on a miss. Two threads missing at once both
     /// compile (the lock is not held while compiling); the later insert wins.
     static func code(for function: IR.Function, options: CodegenOptions) throws -> (code: CompiledCode, hit: Bool) {
-        let key = Key(ir: printFunction(function), options: options)
+        let key = Key(ir: printFunction(function), options: options, vectors: HostVectors.shape)
         lock.lock()
         if let i = entries.firstIndex(where: { $0.key == key }) {
             let entry = entries.remove(at: i)

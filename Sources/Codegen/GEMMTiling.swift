@@ -59,7 +59,7 @@ struct GEMMTiling: Equatable {
 
 /// The host CPU's SIMD register width and count, read once from LLVM's host feature string.
 enum HostVectors {
-    struct Shape: Sendable, Equatable {
+    struct Shape: Sendable, Hashable {
         let bytes: Int
         let registers: Int
     }
@@ -78,6 +78,7 @@ enum HostVectors {
         return Shape(bytes: bytes, registers: registers)
     }()
 
-    static var bytes: Int { (override ?? detected).bytes }
+    static var shape: Shape { override ?? detected }
+    static var bytes: Int { shape.bytes }
     static var registers: Int { (override ?? detected).registers }
 }

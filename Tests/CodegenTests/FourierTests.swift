@@ -76,8 +76,8 @@ import Testing
         let compiled = try CompiledFunction(f)
         // x longer than n (cut), so the lines carry enough work to be split.
         let inputs = ["x": tensor(.f32, [2, 3, 3000], seed: 1, -1, 1), "xm": tensor(.f32, [2, 3000, 3], seed: 2, -1, 1)]
-        let (one, _, _) = try compiled.execute(inputs: inputs, params: [:], threads: 1)
-        let (two, _, _) = try compiled.execute(inputs: inputs, params: [:], threads: 2)
+        let one = try compiled.execute(inputs: inputs, params: [:], threads: 1).outputs
+        let two = try compiled.execute(inputs: inputs, params: [:], threads: 2).outputs
         for (name, t) in one { #expect(two[name].map(ThreadingTests.bits) == ThreadingTests.bits(t), "\(name)") }
     }
 }

@@ -148,7 +148,8 @@ import Testing
         var single: [String: Tensor] = [:]
         var split = false
         for threads in [1, 2, 3] {
-            let (out, chunks, _) = try c.execute(inputs: inputs, params: params, threads: threads)
+            let run = try c.execute(inputs: inputs, params: params, threads: threads)
+            let (out, chunks) = (run.outputs, run.chunks)
             split = split || chunks.contains { $0 > 1 }
             if threads == 1 {
                 single = out

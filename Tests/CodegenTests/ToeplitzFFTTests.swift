@@ -88,10 +88,11 @@ import Testing
             """)
         let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 2))
         let inputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
-        let (one, _, _) = try compiled.execute(inputs: inputs, params: [:], threads: 1)
+        let one = try compiled.execute(inputs: inputs, params: [:], threads: 1).outputs
         for t in [2, 3, 7] {
-            let (many, chunks, _) = try compiled.execute(inputs: inputs, params: [:], threads: t)
-            #expect(chunks == [t])
+            let run = try compiled.execute(inputs: inputs, params: [:], threads: t)
+            let many = run.outputs
+            #expect(run.chunks == [t])
             #expect(many["y"].map(ThreadingTests.bits) == ThreadingTests.bits(one["y"]!), "threads=\(t)")
         }
         let expected = try Interpreter().run(f, inputs: inputs, params: [:])
