@@ -84,11 +84,19 @@ def main():
 
     w("# Performance")
     w("")
-    w("> **Noisy first run.** These numbers come from one run of `bench/run.sh` on a shared 2-core VM while other")
-    w("> agents were building and testing on the same cores (load average "
-      f"{meta.get('load_start', '?')} at the start, {meta.get('load_end', '?')} at the end). Single runs swing by")
-    w("> 20% or more and 2-thread numbers are the least reliable: a second core was rarely free. Compare")
-    w("> implementations within this run, as ratios, and re-measure on an idle machine before drawing conclusions.")
+    load = meta.get("load_start", "?")
+    try:
+        quiet = float(load.split()[0]) < 2
+    except ValueError:
+        quiet = False
+    if quiet:
+        w("> **A quiet run.** No other work on the 2-core VM while it ran (load average "
+          f"{load} at the start, {meta.get('load_end', '?')} at the end). The host is still shared and drifts by")
+        w("> ±10–20% between runs: compare implementations within this run, as ratios.")
+    else:
+        w("> **A noisy run.** Other work shared the 2-core VM (load average "
+          f"{load} at the start, {meta.get('load_end', '?')} at the end). Single runs swing by 20% or more and")
+        w("> 2-thread numbers are the least reliable. Compare implementations within this run, as ratios.")
     w("")
     w(f"Measured {meta.get('date', '?')} at commit `{meta.get('commit', '?')}`; float32, batch 1; median of "
       f"{meta.get('runs', '?')} timed runs after a warm-up (seqc-scanop: {meta.get('slow_runs', '?')}); whole run "
@@ -97,7 +105,9 @@ def main():
     w("Reproduce (from the repository root; installs `jax[cpu]` with pip and gcc with apt if missing):")
     w("")
     w("```sh")
-    w("bench/run.sh                         # RUNS=9 SLOW_RUNS=5 by default; writes this file")
+    w("bench/run.sh                         # RUNS=9 SLOW_RUNS=5 LM_RUNS=3 by default; writes this file")
+    w("# this file: RUNS=5 SLOW_RUNS=3 WORKLOADS=W1,W2,W3,W4,W5,W6,W7,W8, then LM_RUNS=1 LM_WARMUP=0 THREADS=1")
+    w("# WORKLOADS=LM1,LM2 (NO_REPORT=1 OUT=… each), results concatenated and passed to bench/report.py")
     w("swift run -c release --package-path Benchmarks seqc-bench --workload W4 --threads 1,2 --runs 9 --json")
     w("```")
     w("")
@@ -194,6 +204,36 @@ def main():
             w("")
             w("Roofline time: " + ", ".join(f"{FLOPS[wl][0] / (peak[t] * 1e9) * 1e3:.1f} ms at {t} thread(s)"
                                             for t in sorted(peak)) + ".")
+        w("")
+
+    # The issues' goals, computed from the rows above (1 thread unless said).
+    def med(wl, impl, t):
+        xs = [r["median_ms"] for r in rows if r.get("workload") == wl and r.get("impl") == impl
+              and r.get("threads") == t and "median_ms" in r]
+        return xs[0] if xs else None
+    goals = []
+    for wl, peer in [("W1", "c"), ("W2", "c-fftw"), ("W3", "c"), ("W4", "c"), ("W5", "c"), ("W6", "c-fftw"),
+                     ("W7a", "openblas"), ("W7b", "openblas"), ("W8", "c")]:
+        s1, p1, s2 = med(wl, "seqc", 1), med(wl, peer, 1), med(wl, "seqc", 2)
+        if s1 and p1:
+            line = f"| {wl} | seqc {s1:.1f} ms vs {peer} {p1:.1f} ms: **{s1 / p1:.2f}×** the peer's time"
+            line += f" | {s1 / s2:.2f}× |" if s2 else " | — |"
+            goals.append(line)
+    for wl in ["LM1", "LM2"]:
+        s1, j1, t1 = med(wl, "seqc", 1), med(wl, "jax", 1), med(wl, "torch", 1)
+        if s1:
+            parts = [f"{n} {o / s1:.2f}×" for n, o in [("JAX", j1), ("PyTorch", t1)] if o]
+            goals.append(f"| {wl} | seqc {s1 / 1e3:.2f} s; speed-up over " + ", ".join(parts) + " | — |")
+    if goals:
+        w("## Against the goals")
+        w("")
+        w("Goals: seqc at or below the C peer at 1 thread (W1–W6, W8), ≥ 85% of OpenBLAS's speed (W7), ≥ 1.8× from")
+        w("2 threads (W1, W4, W5), the LMs ≥ 2× faster than JAX and PyTorch.")
+        w("")
+        w("| workload | 1 thread | seqc 2-thread speed-up |")
+        w("|---|---|---|")
+        for g in goals:
+            w(g)
         w("")
 
     w("## The implementations")
