@@ -42,13 +42,11 @@ extension Emitter {
         }
     }
 
-    /// One element of a unary op, with IEEE semantics in `dt` (no fast-math, no contraction).
+    /// One element of a unary op: the in-register form where there is one (Emitter+VectorMath.swift), so every
+    /// kernel computes it alike, else IEEE in `dt` (no fast-math, no contraction) or libm.
     func unary(_ op: UnaryOp, _ dt: DType, _ x: LLVMValueRef) -> LLVMValueRef {
+        if let v = vectorUnary(op, dt, x, lanes: 1) { return v }
         let one = float(1, dt)
-        func sigmoid() -> LLVMValueRef {  // 1 / (1 + exp(-x))
-            let e = intrinsic("exp", dt, LLVMBuildFNeg(b, x, "")!)
-            return LLVMBuildFDiv(b, one, LLVMBuildFAdd(b, one, e, ""), "")!
-        }
         switch op {
         case .neg: return LLVMBuildFNeg(b, x, "")!
         case .sin: return intrinsic("sin", dt, x)
@@ -60,17 +58,11 @@ extension Emitter {
         case .elu:  // x > 0 ? x : expm1(x)
             let big = LLVMBuildFCmp(b, LLVMRealOGT, x, float(0, dt), "")
             return LLVMBuildSelect(b, big, x, libm("expm1", dt, x), "")!
-        case .exp: return intrinsic("exp", dt, x)
-        case .log: return intrinsic("log", dt, x)
+        case .exp, .log, .sigmoid, .silu, .softplus:
+            preconditionFailure("\(op) has an in-register form for every float dtype")
         case .sqrt: return intrinsic("sqrt", dt, x)
         case .rsqrt: return LLVMBuildFDiv(b, one, intrinsic("sqrt", dt, x), "")!
         case .tanh: return libm("tanh", dt, x)
-        case .sigmoid: return sigmoid()
-        case .silu: return LLVMBuildFMul(b, x, sigmoid(), "")!
-        case .softplus:  // PyTorch: x > 20 ? x : log1p(exp(x))
-            let soft = libm("log1p", dt, intrinsic("exp", dt, x))
-            let big = LLVMBuildFCmp(b, LLVMRealOGT, x, float(20, dt), "")
-            return LLVMBuildSelect(b, big, x, soft, "")!
         case .gelu:  // 0.5 · x · (1 + erf(x / √2))
             let e = libm("erf", dt, LLVMBuildFDiv(b, x, float(2.0.squareRoot(), dt), "")!)
             let halfX = LLVMBuildFMul(b, float(0.5, dt), x, "")!

@@ -38,8 +38,7 @@ extension Emitter {
                 switch inst.op {
                 case .constant(let c): r = constantValue(c, dt)
                 case .unary(let u):  // the scalar form of lowerUnary's code (the loop vectorizer widens it)
-                    let v = value(x[0])
-                    r = vectorUnary(u, dt, v, lanes: 1) ?? unary(u, dt, v)
+                    r = unary(u, dt, value(x[0]))
                 case .binary(let op): r = binary(op, dt, value(x[0]), value(x[1]))
                 case .compare(let op):
                     r = LLVMBuildZExt(b, compare(op, x[0].type.dtype, value(x[0]), value(x[1])), i8, "")!

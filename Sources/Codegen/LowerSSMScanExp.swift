@@ -19,9 +19,6 @@ extension Emitter {
     /// The S6 kernel keeps this many state vectors live across the time loop (AVX2 has 16 registers; beyond twice
     /// that spilling would cost more than the generic kernel saves).
     static let maxLaneStates = 32
-    /// Bytes per SIMD register the vector kernels target (S6 and SSD scans, attention, elementwise math, transposes):
-    /// the host's widest vectors (HostVectors, GEMMTiling.swift) — 64 with AVX-512, 32 with AVX2, else 16.
-    static var vectorBytes: Int { HostVectors.bytes }
 
     func lowerSSMScanExp(_ inst: Instruction, _ r: [LLVMValueRef], _ o: [LLVMValueRef], scratch: [LLVMValueRef]) {
         let ops = inst.operands

@@ -129,14 +129,8 @@ func foldingKeepsInterpreterOutputs(_ dt: DType, _ precision: Interpreter.Precis
     #expect(after.body.contains { $0.op.mnemonic == "ssm_scan" && $0.op == .mixer(.ssmScan(hasInit: false, reverse: true)) })
     for (b, l) in [(2, 9), (1, 1), (3, 2)] {
         let sizes = ["B": b, "L": l]
-        var seed: UInt64 = 777
-        func random(_ t: TensorType, _ lo: Double, _ hi: Double) throws -> Tensor {
-            let v = (0..<t.resolve(sizes)!.reduce(1, *)).map { _ in
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                return lo + (hi - lo) * Double(seed >> 11) / Double(1 << 53)
-            }
-            return try Tensor(shape: t.resolve(sizes)!, doubles: v).converted(to: dt)
-        }
+        var rng = SeededTensors(seed: 777, sizes: sizes, dtype: dt)
+        func random(_ t: TensorType, _ lo: Double, _ hi: Double) throws -> Tensor { try rng.tensor(t, lo, hi) }
         var inputs: [String: Tensor] = [:]
         for i in before.inputs { inputs[i.name] = try random(i.type, i.name == "a" ? 0 : -1, 1) }
         let interpreter = Interpreter(precision: precision)

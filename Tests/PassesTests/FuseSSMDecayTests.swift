@@ -171,14 +171,8 @@ func fusionKeepsInterpreterOutputs(_ dt: DType, _ precision: Interpreter.Precisi
         let after = try PassManager.pipeline(optLevel: 2).run(before)
         #expect(after.body.contains { $0.op.mnemonic == "ssm_scan_exp" })
         let sizes = ["B": 2, "L": 9]
-        var seed: UInt64 = 12345
-        func random(_ t: TensorType, _ lo: Double, _ hi: Double) throws -> Tensor {
-            let v = (0..<t.resolve(sizes)!.reduce(1, *)).map { _ in
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                return lo + (hi - lo) * Double(seed >> 11) / Double(1 << 53)
-            }
-            return try Tensor(shape: t.resolve(sizes)!, doubles: v).converted(to: dt)
-        }
+        var rng = SeededTensors(seed: 12345, sizes: sizes, dtype: dt)
+        func random(_ t: TensorType, _ lo: Double, _ hi: Double) throws -> Tensor { try rng.tensor(t, lo, hi) }
         var inputs: [String: Tensor] = [:]
         for i in before.inputs { inputs[i.name] = try random(i.type, i.name == "dt" ? 0 : -1, 1) }
         let params = ["A": try random(before.params[0].type, -4, 0.5)]
