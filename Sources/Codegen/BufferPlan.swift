@@ -1,8 +1,9 @@
 import IR
 
-/// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims)` and of the
-/// kernel wrappers `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end)` (Kernel.swift; `args` holds the
-/// pointers of the call's slots, in KernelInfo's order):
+/// The calling convention of the generated entry `void seqc_entry(ptr %buffers, ptr %dims, ptr %workspace)` and of
+/// the kernel wrappers `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end, ptr %workspace)` (Kernel.swift;
+/// `args` holds the pointers of the call's slots, in KernelInfo's order; `workspace` is the call's or chunk's working
+/// memory, see ChunkWorkspace.swift):
 ///
 /// - `buffers[k]` points at the row-major elements of the k-th value *slot*. Slots are the instruction
 ///   results in body order (an instruction's results in their order), so slot k is the k-th value the

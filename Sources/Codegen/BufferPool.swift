@@ -10,25 +10,31 @@ final class BufferPool: @unchecked Sendable {
         let sizes: [Int]
         let base: UnsafeMutableRawPointer
         let offsets: [Int]
+        /// The kernels' workspace region (ChunkWorkspace), after the slots, and its size.
+        let workspace: UnsafeMutableRawPointer
+        let workspaceBytes: Int
         let bytes: Int
     }
 
     private let lock = NSLock()
     private var cached: Arena?
 
-    /// An arena for slots of exactly `sizes` bytes: the cached one when it matches, else a fresh 64-byte-aligned one
-    /// laid out by `memory`.
-    func take(_ sizes: [Int], _ memory: MemoryPlan) -> Arena {
+    /// An arena for slots of exactly `sizes` bytes and `workspace` bytes of kernel workspace: the cached one when
+    /// it matches, else a fresh 64-byte-aligned one laid out by `memory`.
+    func take(_ sizes: [Int], _ memory: MemoryPlan, workspace: Int) -> Arena {
         lock.lock()
-        if let c = cached, c.sizes == sizes {
+        if let c = cached, c.sizes == sizes, c.workspaceBytes == workspace {
             cached = nil
             lock.unlock()
             return c
         }
         lock.unlock()
-        let (offsets, bytes) = memory.layout(sizes)
-        return Arena(sizes: sizes, base: .allocate(byteCount: max(bytes, 1), alignment: MemoryPlan.alignment),
-                     offsets: offsets, bytes: bytes)
+        let (offsets, slotBytes) = memory.layout(sizes)
+        let workspaceAt = MemoryPlan.aligned(slotBytes)
+        let bytes = workspaceAt + workspace
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: MemoryPlan.alignment)
+        return Arena(sizes: sizes, base: base, offsets: offsets, workspace: base + workspaceAt, workspaceBytes: workspace,
+                     bytes: bytes)
     }
 
     /// Returns an arena after a run: it becomes the cached one (replacing an older one), or is freed.

@@ -26,7 +26,10 @@ final class CompiledCode: @unchecked Sendable {
                 if addresses[info.symbol] == nil {
                     addresses[info.symbol] = unsafeBitCast(try jit.lookup(info.symbol), to: Kernel.Entry.self)
                 }
-                return Kernel(info: info, entry: addresses[info.symbol]!)
+                let workspace = try info.workspaceSymbol.map { (symbol) throws(CodegenError) in
+                    unsafeBitCast(try jit.lookup(symbol), to: ChunkWorkspace.SizeFunction.self)
+                }
+                return Kernel(info: info, entry: addresses[info.symbol]!, workspaceBytes: workspace)
             }
         }
         timings = t

@@ -57,12 +57,15 @@ public final class CompiledFunction: @unchecked Sendable {
     /// How many kernel calls one run makes (a fused elementwise chain is one call).
     public var kernelCalls: Int { code.kernels.count }
 
-    /// The memory a run on tensors of these shapes takes besides its inputs, params and output tensors: the arena
-    /// of the memory plan (`peakBytes`) and what its slots would take as separate buffers (`unsharedBytes`).
-    public func memoryUse(inputs: [String: Tensor], params: [String: Tensor]) throws -> MemoryUse {
+    /// The memory a run on tensors of these shapes, on `threads` threads, takes besides its inputs, params and output
+    /// tensors: the arena of the memory plan with the kernels' workspace (`peakBytes`), and what its slots and that
+    /// workspace would take as separate buffers (`unsharedBytes`).
+    public func memoryUse(inputs: [String: Tensor], params: [String: Tensor], threads: Int = 1) throws -> MemoryUse {
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
         let sizes = Runtime.slotBytes(plan, code.memory, binding)
-        return MemoryUse(peakBytes: code.memory.layout(sizes).bytes, unsharedBytes: sizes.reduce(0, +))
+        let workspace = Runtime.workspaceBytes(code, binding, threads: threads)
+        return MemoryUse(peakBytes: MemoryPlan.aligned(code.memory.layout(sizes).bytes) + workspace,
+                         unsharedBytes: sizes.reduce(0, +) + workspace)
     }
 }
 

@@ -82,26 +82,4 @@ extension Emitter {
 
     /// The i1 `x != 0`.
     func isNonZero(_ x: Index) -> LLVMValueRef { LLVMBuildICmp(b, LLVMIntNE, x.value, index(0).value, "")! }
-
-    // MARK: heap memory
-
-    /// `malloc(bytes)`; the C library is in the process, so the JIT resolves it as it resolves libm.
-    func malloc(bytes: Index) -> LLVMValueRef {
-        var params: [LLVMTypeRef?] = [i64]
-        let t = LLVMFunctionType(ptr, &params, 1, 0)!
-        return buildCall(b, t, externalFunction("malloc", t), [bytes.value])
-    }
-
-    func free(_ p: LLVMValueRef) {
-        var params: [LLVMTypeRef?] = [ptr]
-        let t = LLVMFunctionType(void, &params, 1, 0)!
-        _ = buildCall(b, t, externalFunction("free", t), [p])
-    }
-
-    private func externalFunction(_ name: String, _ t: LLVMTypeRef) -> LLVMValueRef {
-        if let f = LLVMGetNamedFunction(module, name) { return f }
-        let f = LLVMAddFunction(module, name, t)!
-        addAttribute(f, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
-        return f
-    }
 }

@@ -28,6 +28,9 @@ final class Emitter {
     private(set) var rangeEnd: Index?
     /// The dims whose product is the kernel's partitioned extent, once `partitionedLoop` has run.
     var partition: [Dim]?
+    /// The kernel's `workspace` parameter, and how many bytes of it one call needs once `chunkWorkspace` has run.
+    private var workspaceParameter: LLVMValueRef?
+    private var workspaceBytes: ChunkWorkspace.Bytes?
     /// How many `forLoop`s enclose the insertion point (the partitioned loop must be at depth 0).
     var loopDepth = 0
 
@@ -65,40 +68,71 @@ final class Emitter {
 
     // MARK: kernels
 
-    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end)` with
-    /// internal linkage (never inlined) and loads every symbol size in its entry block. Returns the n data pointers and the
-    /// function. `noalias` holds: results are fresh allocations, operands are only read. `begin..<end`
-    /// selects iterations of the kernel's partitioned loop (see Emitter+Partition.swift).
+    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end, ptr noalias workspace)`
+    /// with internal linkage (never inlined) and loads every symbol size in its entry block. Returns the n data
+    /// pointers and the function. `noalias` holds: results are fresh allocations, operands are only read, the
+    /// workspace is the call's own (ChunkWorkspace). `begin..<end` selects iterations of the kernel's partitioned
+    /// loop (see Emitter+Partition.swift).
     func beginKernel(_ name: String, pointerCount n: Int) -> (pointers: [LLVMValueRef], function: LLVMValueRef) {
-        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1) + [i64, i64]
-        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 3), 0) }
+        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1) + [i64, i64, ptr]
+        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 4), 0) }
         let fn = LLVMAddFunction(module, name, fnType)!
         LLVMSetLinkage(fn, LLVMInternalLinkage)
         addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         // Many wrappers may call one kernel (KernelSignature): inlining would compile its body once per caller.
         addAttribute(fn, "noinline", at: LLVMAttributeIndex(bitPattern: -1))
-        for i in 0..<n { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
+        for i in [Int](0..<n) + [n + 3] { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
         function = fn
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
-        let dims = LLVMGetParam(fn, UInt32(n))!
-        symbolValues = (0..<symbolIndex.count).map { i in
-            let p = buildInBoundsGEP(b, i64, dims, [index(i).value], "")
-            return LLVMBuildLoad2(b, i64, p, "")!
-        }
+        loadSymbols(LLVMGetParam(fn, UInt32(n))!)
         rangeBegin = Index(value: LLVMGetParam(fn, UInt32(n + 1))!, known: nil)
         rangeEnd = Index(value: LLVMGetParam(fn, UInt32(n + 2))!, known: nil)
+        workspaceParameter = LLVMGetParam(fn, UInt32(n + 3))!
+        workspaceBytes = nil
         partition = nil
         loopDepth = 0
         return ((0..<n).map { LLVMGetParam(fn, UInt32($0))! }, fn)
     }
 
-    /// Finishes the kernel; returns its partitioned dims (nil: it ignores `begin`/`end`, runs whole).
-    func endKernel() -> [Dim]? {
+    /// Loads every symbol size from `dims` at the insertion point (the function's entry block).
+    private func loadSymbols(_ dims: LLVMValueRef) {
+        symbolValues = (0..<symbolIndex.count).map { i in
+            let p = buildInBoundsGEP(b, i64, dims, [index(i).value], "")
+            return LLVMBuildLoad2(b, i64, p, "")!
+        }
+    }
+
+    /// Finishes the kernel; returns its partitioned dims (nil: it ignores `begin`/`end`, runs whole) and its
+    /// workspace size (nil: it needs none).
+    func endKernel() -> (parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?) {
         LLVMBuildRetVoid(b)
         function = nil
         rangeBegin = nil
         rangeEnd = nil
-        return partition
+        workspaceParameter = nil
+        return (partition, workspaceBytes)
+    }
+
+    /// The working memory of this kernel call (one chunk of its partitioned loop), 64-byte aligned, of the size
+    /// `bytes` computes from the symbol sizes alone (ChunkWorkspace). A kernel asks at most once.
+    func chunkWorkspace(bytes: @escaping ChunkWorkspace.Bytes) -> LLVMValueRef {
+        precondition(workspaceBytes == nil, "a kernel has one workspace")
+        workspaceBytes = bytes
+        return workspaceParameter!
+    }
+
+    /// `i64 name(ptr dims)`: returns `body`'s index computed from the symbol sizes in `dims` (external).
+    func emitSizeFunction(_ name: String, _ body: (Emitter) -> Index) -> LLVMValueRef {
+        var params: [LLVMTypeRef?] = [ptr]
+        let fn = LLVMAddFunction(module, name, LLVMFunctionType(i64, &params, 1, 0))!
+        addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
+        function = fn
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
+        loopDepth = 0
+        loadSymbols(LLVMGetParam(fn, 0)!)
+        LLVMBuildRet(b, body(self).value)
+        function = nil
+        return fn
     }
 
     /// The internal function `name(ptr noalias p0, …, i64 i0, …)`, emitted by `body` (given its pointer and integer

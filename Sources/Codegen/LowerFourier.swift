@@ -6,8 +6,9 @@ import IR
 ///     X[k] = c_k · Σ_t (x_t c_t) · conj(c_{k−t}),
 /// a convolution of length n computed as a circular one of a power of two P ≥ 2n − 1 — one forward FFT of the
 /// chirped line, a product with the (once per chunk) spectrum of conj(c), one inverse FFT, and the chirp again.
-/// The inverse DFT is conj(DFT(conj X)). Lines along `axis` are partitioned across threads; each chunk allocates its
-/// working memory once (the chirp [n], twiddles, the chirp spectrum and two buffers [P]).
+/// The inverse DFT is conj(DFT(conj X)). Lines along `axis` are partitioned across threads; each chunk prepares its
+/// tables once in its workspace from the host (ChunkWorkspace: the chirp [n], twiddles, the chirp spectrum and two
+/// buffers [P]).
 extension Emitter {
     /// re, im [.., n/2 + 1, ..] = rfft(x, n) along `axis`, x zero-padded or cut to n.
     func lowerRFFT(axis: Int, n: Dim, _ x: Value, _ px: LLVMValueRef, _ re: Value, _ pre: LLVMValueRef, _ pim: LLVMValueRef) {
@@ -18,7 +19,7 @@ extension Emitter {
         // Bins the DFT gives: all of them, except for n = 0, whose one bin is the empty sum. An empty line (L = 0)
         // has nothing to read: its spectrum is zero too.
         let computed = mul(smin(bins, size), smin(len, index(1)))
-        fourierLines(dt, x.type.shape, axis: axis, size: size) { dft, line in
+        fourierLines(dt, x.type.shape, axis: axis, size: n) { dft, line in
             let (inRow, inner) = line(len), (outRow, _) = line(bins)
             forLoop(smin(computed, index(1))) { _ in
                 dft.transform(self, input: { t in
@@ -49,7 +50,7 @@ extension Emitter {
         let scale = fdiv(float(1, dt), LLVMBuildSIToFP(b, smax(size, index(1)).value, type(dt), "")!)
         // With no bins at all there is nothing to read and the signal is zero.
         let hasBins = smin(bins, index(1))
-        fourierLines(dt, re.type.shape, axis: axis, size: size) { dft, line in
+        fourierLines(dt, re.type.shape, axis: axis, size: n) { dft, line in
             let (inRow, inner) = line(bins), (outRow, _) = line(size)
             forLoop(sub(index(1), hasBins)) { _ in
                 forLoop(size) { t in self.store(self.zero(dt), dt, py, self.add(outRow, self.mul(t, inner))) }
@@ -79,16 +80,16 @@ extension Emitter {
     /// The partitioned loop over the lines of `shape` along `axis` (outer × inner of them), with a Bluestein DFT of
     /// `size` points prepared once per chunk. `body` gets the DFT and, for a line, a function giving the first
     /// element and the element stride of the line in a tensor whose `axis` has the given extent.
-    private func fourierLines(_ dt: DType, _ shape: [Dim], axis: Int, size: Index,
+    private func fourierLines(_ dt: DType, _ shape: [Dim], axis: Int, size: Dim,
                               _ body: (BluesteinDFT, (Index) -> (row: Index, stride: Index)) -> Void) {
         let outerDims = Array(shape[..<axis]), innerDims = Array(shape[(axis + 1)...])
         let inner = product(extents(innerDims))
-        let dft = BluesteinDFT(self, dt, size: size)
+        let memory = chunkWorkspace { e in BluesteinDFT.workspaceBytes(e, dt, size: e.extent(size)) }
+        let dft = BluesteinDFT(self, dt, size: extent(size), memory: memory)
         partitionedLoop(outerDims + innerDims) { lineIndex in
             let o = udiv(lineIndex, inner), i = urem(lineIndex, inner)
             body(dft) { extent in (add(mul(mul(o, extent), inner), i), inner) }
         }
-        free(dft.memory)
     }
 }
 
@@ -103,15 +104,23 @@ struct BluesteinDFT {
     let chirpSpectrum: SplitComplex
     let a: SplitComplex
     let b: SplitComplex
-    let memory: LLVMValueRef
 
-    init(_ e: Emitter, _ dt: DType, size n: Index) {
+    /// P = the least power of two ≥ 2n − 1 (at least 2).
+    static func points(_ e: Emitter, size n: Index) -> Index {
+        e.nextPowerOfTwo(e.smax(e.sub(e.add(n, n), e.index(1)), e.index(2)))
+    }
+
+    /// Bytes of the tables and buffers in `memory`: twiddles, chirp spectrum and two buffers [P], the chirp [n], all
+    /// complex (split).
+    static func workspaceBytes(_ e: Emitter, _ dt: DType, size n: Index) -> Index {
+        e.mul(e.add(e.mul(points(e, size: n), e.index(8)), e.add(n, n)), e.index(dt.byteSize))
+    }
+
+    /// Builds the tables in `memory` (of `workspaceBytes`).
+    init(_ e: Emitter, _ dt: DType, size n: Index, memory: LLVMValueRef) {
         self.dt = dt
         size = n
-        // P = the least power of two ≥ 2n − 1 (at least 2).
-        let p = e.nextPowerOfTwo(e.smax(e.sub(e.add(n, n), e.index(1)), e.index(2)))
-        let floats = e.add(e.mul(p, e.index(8)), e.add(n, n))
-        memory = e.malloc(bytes: e.mul(floats, e.index(dt.byteSize)))
+        let p = Self.points(e, size: n)
         let tw = e.splitComplex(dt, memory, at: e.index(0), count: p)
         let twoP = e.add(p, p)
         chirpSpectrum = e.splitComplex(dt, memory, at: twoP, count: p)

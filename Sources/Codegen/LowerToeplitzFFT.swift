@@ -14,8 +14,8 @@ import IR
 /// Rows are grouped by the kernel row they read: the partitioned loop runs over the rows of the kernel's own
 /// leading dims (channels) and an inner loop over the leading dims along which the kernel broadcasts (batch), so
 /// each channel's spectrum is computed once per run and reused for every batch element. Each chunk of channels
-/// allocates its working memory once (twiddles, kernel spectrum, two Stockham buffers: about 10M floats, in L2 for
-/// N ≤ 16384) and frees it at the end.
+/// works in its own workspace from the host (ChunkWorkspace: twiddles, kernel spectrum, two Stockham buffers,
+/// about 10M floats, in L2 for N ≤ 16384).
 extension Emitter {
     func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
                           _ x: Value, _ px: LLVMValueRef, skip: (Value, LLVMValueRef)?) {
@@ -29,15 +29,12 @@ extension Emitter {
         let outerExt = extents(Array(lead[..<shared])), innerExt = extents(Array(lead[shared...]))
         let innerCount = product(innerExt)
 
-        let taps = smin(kLen, len)
-        let span = add(add(len, taps), index(pkr == nil ? -1 : 0))
-        let n = nextPowerOfTwo(smax(span, index(2)))
-        let m = lshr(n, index(1))
-
-        // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
-        // and the two Stockham buffers [M].
-        let floats = add(mul(m, index(10)), index(2))
-        let memory = malloc(bytes: mul(floats, index(dt.byteSize)))
+        let bidirectional = pkr != nil
+        let (taps, n, m) = toeplitzFFTLengths(kLen: kLen, len: len, bidirectional: bidirectional)
+        let memory = chunkWorkspace { e in
+            let rows = e.toeplitzRows(out, k, x)
+            return e.toeplitzFFTWorkspaceBytes(dt, e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).m)
+        }
         let tw = splitComplex(dt, memory, at: index(0), count: m)
         let rwCount = m
         let rw = splitComplex(dt, memory, at: add(m, m), count: rwCount)
@@ -79,7 +76,21 @@ extension Emitter {
                 unpackRow(dt, y, into: dst, yRow, len: len, skip: skipRow)
             }
         }
-        free(memory)
+    }
+
+    /// The taps K' = min(K, L) that reach an output, the real transform length N (the least power of two ≥
+    /// L + K' − 1, + 1 bidirectional, at least 2) and the complex half length M = N/2.
+    func toeplitzFFTLengths(kLen: Index, len: Index, bidirectional: Bool) -> (taps: Index, n: Index, m: Index) {
+        let taps = smin(kLen, len)
+        let span = add(add(len, taps), index(bidirectional ? 0 : -1))
+        let n = nextPowerOfTwo(smax(span, index(2)))
+        return (taps, n, lshr(n, index(1)))
+    }
+
+    /// Bytes of a chunk's workspace: (complex, split) tw [M] (FFT twiddles), rw [M] (W_N^k for the real split),
+    /// spectrum [M + 1] and the two Stockham buffers [M] — 10M + 2 elements.
+    func toeplitzFFTWorkspaceBytes(_ dt: DType, _ m: Index) -> Index {
+        mul(add(mul(m, index(10)), index(2)), index(dt.byteSize))
     }
 
     /// Real sample `v` at position `pos` of a sequence packed as z[j] = s[2j] + i·s[2j+1].

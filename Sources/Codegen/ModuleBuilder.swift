@@ -3,9 +3,10 @@ import IR
 
 /// Graph IR function → LLVM module: one internal kernel per distinct group of FusionPlan (an elementwise chain or
 /// one instruction; KernelSignature: identical groups, such as the same op in every layer of a model, share one), one external wrapper per
-/// kernel for the host to call chunk by chunk (see Kernel.swift), and the external single-threaded entry
-/// `void seqc_entry(ptr %buffers, ptr %dims)` that runs every group's kernel whole in execution order (see
-/// BufferPlan for the ABI); the JIT runtime uses the wrappers, `seqc_entry` serves ahead-of-time users.
+/// kernel for the host to call chunk by chunk (see Kernel.swift), a workspace size function per kernel that needs
+/// one (ChunkWorkspace), and the external single-threaded entry `void seqc_entry(ptr %buffers, ptr %dims,
+/// ptr %workspace)` that runs every group's kernel whole in execution order (see BufferPlan for the ABI); the JIT
+/// runtime uses the wrappers, `seqc_entry` serves ahead-of-time users.
 ///
 /// Compile time grows with the number of distinct kernels, not with the number of instructions: each call
 /// costs only a row in the entry's constant schedule tables, no code.
@@ -20,7 +21,7 @@ enum ModuleBuilder {
         let e = Emitter(module: m, context: context.context, symbols: plan.symbols)
 
         // Kernels first: the builder can only be in one function at a time.
-        var kernels: [(fn: LLVMValueRef, parallel: [Dim]?)] = []
+        var kernels: [(fn: LLVMValueRef, parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?)] = []
         var bySignature: [KernelSignature: Int] = [:]
         var calls: [(kernel: Int, slots: [Int], members: [Int])] = []
         for group in fusion.groups {
@@ -59,14 +60,20 @@ enum ModuleBuilder {
             let name = members.count > 1 ? "fused\(members.count)" : members[0].op.mnemonic
             let (ptrs, fn) = e.beginKernel("k\(kernels.count)_\(name)", pointerCount: slots.count)
             try emit(ptrs)
-            kernels.append((fn, e.endKernel()))
+            let ended = e.endKernel()
+            kernels.append((fn, ended.parallel, ended.workspace))
             bySignature[signature] = kernels.count - 1
             calls.append((kernels.count - 1, slots, group.members))
         }
         let wrappers = kernels.enumerated().map { k, kernel in wrapper(e, kernel.fn, symbol: wrapperSymbol(k)) }
+        let workspaces = kernels.enumerated().map { k, kernel in
+            kernel.workspace.map { e.emitSizeFunction(ChunkWorkspace.symbol(kernel: k), $0) }
+        }
         buildEntry(e, wrappers: wrappers, calls: calls.map { ($0.kernel, $0.slots) })
+        buildEntryWorkspace(e, workspaces.compactMap { $0 })
         let infos = calls.map { c in
             KernelInfo(symbol: wrapperSymbol(c.kernel), slots: c.slots, parallelDims: kernels[c.kernel].parallel,
+                       workspaceSymbol: kernels[c.kernel].workspace == nil ? nil : ChunkWorkspace.symbol(kernel: c.kernel),
                        members: c.members)
         }
         return (module, infos)
@@ -74,21 +81,21 @@ enum ModuleBuilder {
 
     static func wrapperSymbol(_ k: Int) -> String { "seqc_k\(k)" }
 
-    /// `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end)`: loads the kernel's pointer arguments from
-    /// `args` and calls it (so the kernel itself keeps its noalias parameters).
+    /// `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end, ptr %workspace)`: loads the kernel's pointer
+    /// arguments from `args` and calls it (so the kernel itself keeps its noalias parameters).
     private static func wrapper(_ e: Emitter, _ kernel: LLVMValueRef, symbol: String) -> LLVMValueRef {
         let b = e.b
-        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64]
-        let fn = LLVMAddFunction(e.module, symbol, LLVMFunctionType(e.void, &params, 4, 0))!
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64, e.ptr]
+        let fn = LLVMAddFunction(e.module, symbol, LLVMFunctionType(e.void, &params, 5, 0))!
         e.addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, fn, "entry"))
         let kernelType = LLVMGlobalGetValueType(kernel)!
-        let pointerCount = Int(LLVMCountParamTypes(kernelType)) - 3
+        let pointerCount = Int(LLVMCountParamTypes(kernelType)) - 4
         let args = LLVMGetParam(fn, 0)!
         var callArgs: [LLVMValueRef] = (0..<pointerCount).map { i in
             LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, args, [e.index(i).value], "")!, "")!
         }
-        callArgs += [LLVMGetParam(fn, 1)!, LLVMGetParam(fn, 2)!, LLVMGetParam(fn, 3)!]
+        callArgs += (1...4).map { LLVMGetParam(fn, $0)! }
         _ = buildCall(b, kernelType, kernel, callArgs)
         LLVMBuildRetVoid(b)
         return fn
@@ -98,8 +105,8 @@ enum ModuleBuilder {
     /// `slots[start[c] ..< start[c + 1]]` of `buffers`), so its size does not grow with the model.
     private static func buildEntry(_ e: Emitter, wrappers: [LLVMValueRef], calls: [(kernel: Int, slots: [Int])]) {
         let b = e.b
-        var params: [LLVMTypeRef?] = [e.ptr, e.ptr]
-        let entry = LLVMAddFunction(e.module, entryName, LLVMFunctionType(e.void, &params, 2, 0))!
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.ptr]
+        let entry = LLVMAddFunction(e.module, entryName, LLVMFunctionType(e.void, &params, 3, 0))!
         e.addAttribute(entry, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         var starts: [Int] = [0]
         for c in calls { starts.append(starts.last! + c.slots.count) }
@@ -107,7 +114,7 @@ enum ModuleBuilder {
         let start = e.constantTable("seqc_schedule_start", e.i64, starts.map { e.index($0).value })
         let slots = e.constantTable("seqc_schedule_slots", e.i64, calls.flatMap(\.slots).map { e.index($0).value })
         let wrapperType = LLVMGlobalGetValueType(wrappers.first ?? entry)!
-        let buffers = LLVMGetParam(entry, 0)!, dims = LLVMGetParam(entry, 1)!
+        let buffers = LLVMGetParam(entry, 0)!, dims = LLVMGetParam(entry, 1)!, workspace = LLVMGetParam(entry, 2)!
         e.emitFunctionBody(entry) {
             let maxArity = calls.map(\.slots.count).max() ?? 0
             let args = e.entryAlloca(LLVMArrayType2(e.ptr, UInt64(max(maxArity, 1))))
@@ -121,8 +128,19 @@ enum ModuleBuilder {
                     let p = LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, buffers, [slot], "")!, "")!
                     LLVMBuildStore(b, p, buildInBoundsGEP(b, e.ptr, args, [e.sub(j, lo).value], "")!)
                 }
-                _ = buildCall(b, wrapperType, e.loadTable(e.ptr, fns, c), [args, dims] + whole)
+                _ = buildCall(b, wrapperType, e.loadTable(e.ptr, fns, c), [args, dims] + whole + [workspace])
             }
+        }
+    }
+
+    /// `i64 seqc_entry_workspace(ptr %dims)`: the workspace `seqc_entry` needs, the largest kernel's (it runs one
+    /// kernel at a time, each as one chunk).
+    private static func buildEntryWorkspace(_ e: Emitter, _ sizeFunctions: [LLVMValueRef]) {
+        _ = e.emitSizeFunction(ChunkWorkspace.entrySymbol) { e in
+            var params: [LLVMTypeRef?] = [e.ptr]
+            let type = LLVMFunctionType(e.i64, &params, 1, 0)!
+            let dims = LLVMGetParam(e.function!, 0)!
+            return sizeFunctions.reduce(e.index(0)) { acc, f in e.smax(acc, Index(value: buildCall(e.b, type, f, [dims]), known: nil)) }
         }
     }
 

@@ -11,11 +11,11 @@ enum Runtime {
         /// How many chunks each computing instruction's kernel ran as, in body order (1 = a single call; the members
         /// of a fused group all report the group's count).
         let chunks: [Int]
-        /// Bytes of the arena holding every value and scratch slot: the run's peak memory besides its inputs,
-        /// params and output tensors (for tests: kernels allocate nothing themselves).
+        /// Bytes of the arena holding every value and scratch slot and the kernels' workspaces: the run's peak
+        /// memory besides its inputs, params and output tensors (for tests: kernels allocate nothing themselves).
         let allocatedBytes: Int
-        /// What those slots would take as separate buffers (the arena shares bytes between values that are never
-        /// live at once).
+        /// What those slots and the workspace would take as separate buffers (the arena shares bytes between values
+        /// that are never live at once).
         let bufferBytes: Int
     }
 
@@ -34,7 +34,8 @@ enum Runtime {
             }
         }
         let sizes = slotBytes(plan, code.memory, binding)
-        let arena = pool.take(sizes, code.memory)
+        let schedule = self.schedule(code, binding, threads: threads)
+        let arena = pool.take(sizes, code.memory, workspace: schedule.map(\.workspaceBytes).max() ?? 0)
         defer { pool.give(arena) }
         var place: [Int: UnsafeMutableRawPointer] = [:]
         for (k, l) in code.memory.lifetimes.enumerated() { place[l.slot] = arena.base + arena.offsets[k] }
@@ -55,19 +56,20 @@ enum Runtime {
                     buffers.append(nil)
                 }
             }
-            let dims = binding.dims + [0]  // never empty, so the pointer is valid
-            let callChunks = buffers.withUnsafeMutableBufferPointer { b in
-                dims.withUnsafeBufferPointer { d in run(code.kernels, b.baseAddress!, d.baseAddress!, binding, threads) }
+            buffers.withUnsafeMutableBufferPointer { b in
+                dims(binding).withUnsafeBufferPointer { d in
+                    run(code.kernels, schedule, b.baseAddress!, d.baseAddress!, workspace: arena.workspace)
+                }
             }
             var chunksOf: [Int: Int] = [:]
-            for (k, c) in zip(code.kernels, callChunks) { for m in k.info.members { chunksOf[m] = c } }
+            for (k, c) in zip(code.kernels, schedule) { for m in k.info.members { chunksOf[m] = c.chunks } }
             var results: [String: Tensor] = [:]
             for o in function.outputs {
                 let slot = plan.slotOf[o.value.id]!
                 results[o.name] = try tensor(o.value.type.dtype, binding.shapes[slot], buffers[slot]!)
             }
             return Result(outputs: results, chunks: chunksOf.keys.sorted().map { chunksOf[$0]! },
-                          allocatedBytes: arena.bytes, bufferBytes: sizes.reduce(0, +))
+                          allocatedBytes: arena.bytes, bufferBytes: sizes.reduce(0, +) + arena.workspaceBytes)
         }
     }
 
@@ -77,37 +79,70 @@ enum Runtime {
         memory.lifetimes.map { l in max(binding.shapes[l.slot].reduce(1, *) * plan.types[l.slot].dtype.byteSize, 1) }
     }
 
-    /// Calls every kernel, in order (each reads what earlier ones wrote, so kernels never overlap).
-    /// A partitioned kernel over enough work runs as contiguous chunks of its extent on `threads` threads.
-    private static func run(
-        _ kernels: [Kernel], _ buffers: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ dims: UnsafePointer<Int64>,
-        _ binding: ShapeBinding, _ threads: Int
-    ) -> [Int] {
-        // Chunks only read the pointer arrays (and write disjoint elements); the arrays outlive the
-        // synchronous concurrentPerform.
-        nonisolated(unsafe) let buffers = buffers
-        nonisolated(unsafe) let dims = dims
-        return kernels.map { k in
-            // The kernel's pointer arguments, read by every chunk.
-            var args = k.info.slots.map { buffers[$0] }
-            return args.withUnsafeMutableBufferPointer { a in
-                nonisolated(unsafe) let args = a.baseAddress!
-                guard let parallel = k.info.parallelDims else {
-                    k.entry(args, dims, 0, 1)
-                    return 1
-                }
+    /// How each kernel call of a run on `threads` threads is split.
+    static func schedule(_ code: CompiledCode, _ binding: ShapeBinding, threads: Int) -> [Call] {
+        dims(binding).withUnsafeBufferPointer { d in code.kernels.map { k in Call(k, binding, d.baseAddress!, threads: threads) } }
+    }
+
+    /// The workspace region a run needs: the largest call's (kernels run one after another).
+    static func workspaceBytes(_ code: CompiledCode, _ binding: ShapeBinding, threads: Int) -> Int {
+        schedule(code, binding, threads: threads).map(\.workspaceBytes).max() ?? 0
+    }
+
+    /// The symbol sizes as the kernels read them (never empty, so the pointer is valid).
+    private static func dims(_ binding: ShapeBinding) -> [Int64] { binding.dims + [0] }
+
+    /// How one kernel call runs: its partitioned extent in `chunks` contiguous chunks (1 with no partitioned loop),
+    /// each with `workspacePerChunk` bytes of workspace (ChunkWorkspace).
+    struct Call {
+        let extent: Int?
+        let chunks: Int
+        let workspacePerChunk: Int
+        var workspaceBytes: Int { chunks * workspacePerChunk }
+
+        /// A partitioned kernel over enough work runs as chunks on up to `threads` threads.
+        init(_ k: Kernel, _ binding: ShapeBinding, _ dims: UnsafePointer<Int64>, threads: Int) {
+            if let parallel = k.info.parallelDims {
                 let extent = binding.count(parallel)
                 let work = k.info.slots.map { binding.shapes[$0].reduce(1, *) }.max() ?? 0
-                let chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
-                if chunks == 1 {
-                    k.entry(args, dims, 0, Int64(extent))
+                self.extent = extent
+                chunks = Parallelism.chunkCount(extent: extent, work: work, threads: threads)
+            } else {
+                extent = nil
+                chunks = 1
+            }
+            workspacePerChunk = k.workspaceBytes.map { ChunkWorkspace.perChunk($0(dims)) } ?? 0
+        }
+    }
+
+    /// Calls every kernel, in order (each reads what earlier ones wrote, so kernels never overlap), as `schedule`
+    /// splits it; chunk c of a call gets the workspace slice at c × its per-chunk bytes.
+    private static func run(
+        _ kernels: [Kernel], _ schedule: [Call], _ buffers: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+        _ dims: UnsafePointer<Int64>, workspace: UnsafeMutableRawPointer
+    ) {
+        // Chunks only read the pointer arrays (and write disjoint elements and their own workspace slices); the
+        // arrays outlive the synchronous concurrentPerform.
+        nonisolated(unsafe) let buffers = buffers
+        nonisolated(unsafe) let dims = dims
+        nonisolated(unsafe) let workspace = workspace
+        for (k, call) in zip(kernels, schedule) {
+            // The kernel's pointer arguments, read by every chunk.
+            var args = k.info.slots.map { buffers[$0] }
+            args.withUnsafeMutableBufferPointer { a in
+                nonisolated(unsafe) let args = a.baseAddress!
+                guard let extent = call.extent else {
+                    k.entry(args, dims, 0, 1, workspace)
+                    return
+                }
+                if call.chunks == 1 {
+                    k.entry(args, dims, 0, Int64(extent), workspace)
                 } else {
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        let r = Parallelism.chunk(c, of: chunks, extent: extent)
-                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound))
+                    DispatchQueue.concurrentPerform(iterations: call.chunks) { c in
+                        let r = Parallelism.chunk(c, of: call.chunks, extent: extent)
+                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound), workspace + c * call.workspacePerChunk)
                     }
                 }
-                return chunks
             }
         }
     }

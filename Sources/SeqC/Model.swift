@@ -221,7 +221,7 @@ public final class CompiledModel: @unchecked Sendable {
     /// The working memory a run on these tensors takes besides inputs, weights and outputs: the memory plan's
     /// arena (peak) and what its buffers would take unshared.
     public func memoryUse(inputs: [String: Tensor], weights: [String: Tensor]) throws(SeqCError) -> MemoryUse {
-        try wrapping { try compiled.memoryUse(inputs: inputs, params: weights) }
+        try wrapping { try compiled.memoryUse(inputs: inputs, params: weights, threads: threads) }
     }
 
     /// Kernel calls per run (fused elementwise chains count once).

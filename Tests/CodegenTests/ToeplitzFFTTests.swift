@@ -99,6 +99,30 @@ import Testing
         expectClose(one, expected, tol: mixerTolerance(.f32), "threads")
     }
 
+    /// Each chunk works in its own slice of the run's arena (ChunkWorkspace), sized by the same code as the kernel's
+    /// layout: L = K = 300 → N = 1024, M = 512, 10M + 2 floats per chunk (rounded up to 64 bytes), after the output
+    /// [2, 40, 300]. The kernels allocate nothing themselves, so the arena is the run's whole working memory.
+    @Test func workspaceIsOneArenaSlicePerChunk() throws {
+        let f = try function("""
+            func @fft {
+              %0 = input "k" : f32[H, L]
+              %1 = input "x" : f32[2, H, L]
+              %2 = toeplitz_fft %0, %1 {causal = true, skip = false} : f32[2, H, L]
+              output "y" = %2
+            }
+            """)
+        let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 1))
+        let inputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
+        let perChunk = ((10 * 512 + 2) * 4 + 63) / 64 * 64
+        for t in [1, 2, 3] {
+            let run = try compiled.execute(inputs: inputs, params: [:], threads: t)
+            #expect(run.chunks == [t])
+            #expect(run.allocatedBytes == 2 * 40 * 300 * 4 + t * perChunk, "threads=\(t)")
+            let use = try compiled.memoryUse(inputs: inputs, params: [:], threads: t)
+            #expect(use.peakBytes == run.allocatedBytes && use.unsharedBytes == run.bufferBytes)
+        }
+    }
+
     /// One channel at L = 65536 (N = 131072) with a kernel as long as the sequence, against the f64 direct
     /// convolution (bit-identical to the interpreter's, MixerTests.f64ConvolutionIsExact, and much faster here).
     /// The bound is the golden suite's long_conv tolerance, rel_l2 ≤ 1e-4; the measured error is ~1e-6.
