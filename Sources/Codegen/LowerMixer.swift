@@ -15,10 +15,10 @@ extension Emitter {
         switch m {
         case .toeplitz(let causal):
             lowerToeplitz(out, r[0], x[0], o[0], causal ? nil : o[1], x[x.count - 1], o[o.count - 1])
-        case .toeplitzFFT(let causal, let skip):
+        case .toeplitzFFT(let causal, let skip, let gate):
             let xi = causal ? 1 : 2
             lowerToeplitzFFT(out, r[0], x[0], o[0], causal ? nil : o[1], x[xi], o[xi],
-                             skip: skip ? (x[x.count - 1], o[o.count - 1]) : nil)
+                             skip: skip ? (x[xi + 1], o[xi + 1]) : nil, gate: gate ? (x[x.count - 1], o[o.count - 1]) : nil)
         case .toeplitzMatrix(let causal):
             lowerToeplitzMatrix(out, r[0], x[0], o[0], causal ? nil : o[1])
         case .ssmScan:

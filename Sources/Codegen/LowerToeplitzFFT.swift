@@ -18,11 +18,13 @@ import IR
 /// about 10M floats, in L2 for N ≤ 16384).
 extension Emitter {
     func lowerToeplitzFFT(_ out: Value, _ dst: LLVMValueRef, _ k: Value, _ pk: LLVMValueRef, _ pkr: LLVMValueRef?,
-                          _ x: Value, _ px: LLVMValueRef, skip: (Value, LLVMValueRef)?) {
+                          _ x: Value, _ px: LLVMValueRef, skip: (Value, LLVMValueRef)?, gate: (Value, LLVMValueRef)?) {
         let dt = out.type.dtype
         let (lead, kLen, len, sk, sx) = toeplitzRows(out, k, x)
         // The skip d [..., 1]: one scalar per row.
         let sd = skip.map { strides(Array($0.0.type.shape.dropLast()), alignedTo: lead.count) }
+        // The gate g: broadcasting to the whole result [..., L].
+        let sg = gate.map { strides($0.0.type.shape, alignedTo: lead.count + 1) }
         // Leading axes along which the kernel broadcasts (stride 0) share one spectrum.
         // At least one axis stays partitioned, so a kernel shared by every row still spreads rows over threads.
         let shared = min(sk.prefix { $0.known == 0 }.count, max(lead.count - 1, 0))
@@ -73,7 +75,8 @@ extension Emitter {
                 conv.multiply(self, z, into: other, points: m)
                 let y = fft(plan, other, z, inverse: true)
                 let skipRow = skip.map { (d, pd) in (scale: load(dt, pd, offset(idx, sd!)), x: px, row: xRow) }
-                unpackRow(dt, y, into: dst, yRow, len: len, skip: skipRow)
+                let gateRow = gate.map { (g, pg) in (g: pg, row: offset(idx, Array(sg!.dropLast())), stride: sg!.last!) }
+                unpackRow(dt, y, into: dst, yRow, len: len, skip: skipRow, gate: gateRow)
             }
         }
     }
@@ -118,11 +121,13 @@ extension Emitter {
     }
 
     /// y[2j] = Re z[j], y[2j+1] = Im z[j] for the first L samples, plus d·x[t] when there is a skip (the mul, then
-    /// the add, as the unfused ops round them).
+    /// the add), times g[t] when there is a gate — each rounded as the unfused ops round them.
     private func unpackRow(_ dt: DType, _ z: SplitComplex, into py: LLVMValueRef, _ yRow: Index, len: Index,
-                           skip: (scale: LLVMValueRef, x: LLVMValueRef, row: Index)?) {
+                           skip: (scale: LLVMValueRef, x: LLVMValueRef, row: Index)?,
+                           gate: (g: LLVMValueRef, row: Index, stride: Index)?) {
         func put(_ v: LLVMValueRef, _ t: Index) {
-            let y = skip.map { fadd(v, fmul($0.scale, load(dt, $0.x, add($0.row, t)))) } ?? v
+            var y = skip.map { fadd(v, fmul($0.scale, load(dt, $0.x, add($0.row, t)))) } ?? v
+            if let gate { y = fmul(y, load(dt, gate.g, add(gate.row, mul(t, gate.stride)))) }
             store(y, dt, py, add(yRow, t))
         }
         let pairs = lshr(len, index(1))

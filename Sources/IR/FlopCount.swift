@@ -79,9 +79,9 @@ public struct FlopCount: Sendable, Equatable {
             var pairs = causalPairs(len, taps)
             if !causal { pairs += causalPairs(len - 1, taps) }  // Σ_i min(L-1-i, Lk): the same count shifted by one
             return 2 * channels * pairs
-        case .toeplitzFFT(let causal, let skip):
+        case .toeplitzFFT(let causal, let skip, let gate):
             // Per channel, by the FFT algorithm that runs: three real transforms of the padded length N (2.5·N·log₂N
-            // each, the usual count), the spectrum product (6 per bin) and the skip (2 per step).
+            // each, the usual count), the spectrum product (6 per bin), the skip (2 per step) and the gate (1).
             let k = s[0], x = s[causal ? 1 : 2]
             let len = x.last ?? 1, taps = min(k.last ?? 1, len)
             guard let y = inst.result.type.resolve(b) else { return nil }
@@ -89,7 +89,7 @@ public struct FlopCount: Sendable, Equatable {
             var n = 1
             while n < len + taps - (causal ? 1 : 0) { n *= 2 }
             let transforms = 3 * 2.5 * Double(n) * log2(Double(n))
-            return channels * (transforms + 6 * Double(n / 2 + 1) + (skip ? 2 * Double(len) : 0))
+            return channels * (transforms + 6 * Double(n / 2 + 1) + (skip ? 2 * Double(len) : 0) + (gate ? Double(len) : 0))
         case .toeplitzMatrix:
             return 0  // materialises the kernel in a matrix: data movement
         case .ssmScan, .ssmScanExp:

@@ -12,10 +12,13 @@ public enum MixerOp: Hashable, Sendable {
     /// row is zero-padded to a power-of-two length N ≥ L + min(K, L) − 1 (+1 when bidirectional, so the reverse
     /// kernel sits at the end without wrapping), transformed as N/2 complex points, multiplied by the kernel's
     /// spectrum and transformed back (docs/FFT.md). `select-mixer-algorithms` chooses it for long kernels.
-    /// With `skip`, a last operand d [..., 1] (broadcasting over the rows like the kernel) adds the skip d·x in the
-    /// inverse pass: y = toeplitz(k) @ x + d·x, each rounded as the separate mul and add would be (`fuse-fft-skip`).
-    /// `%y = toeplitz_fft %k, %x, %d {causal = true, skip = true} : f32[B, H, L]`
-    case toeplitzFFT(causal: Bool, skip: Bool)
+    /// With `skip`, an operand d [..., 1] after x (broadcasting over the rows like the kernel) adds the skip d·x in
+    /// the inverse pass: y = toeplitz(k) @ x + d·x, each rounded as the separate mul and add would be. With `gate`,
+    /// a last operand g (broadcasting to the result) multiplies the output as it leaves the inverse pass:
+    /// y = (toeplitz(k) @ x (+ d·x)) · g, rounded as the separate mul would be (H3's and Hyena's gates;
+    /// `fuse-fft-epilogue` forms both). `%y = toeplitz_fft %k, %x, %d, %g {causal = true, skip = true, gate = true}`
+    /// (`gate` prints only when true).
+    case toeplitzFFT(causal: Bool, skip: Bool, gate: Bool = false)
     /// The dense matrix of `toeplitz`: operands k (, k_rev); result [..., L, L] with L declared.
     case toeplitzMatrix(causal: Bool)
 

@@ -27,10 +27,11 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
     }
 
     switch m {
-    case .toeplitzFFT(let causal, let skip):
-        // toeplitz's rule on the convolution's operands; the skip d must be a per-row scalar [..., 1] of those rows.
-        try arity((causal ? 2 : 3) + (skip ? 1 : 0))
-        let conv = skip ? Array(operands.dropLast()) : operands
+    case .toeplitzFFT(let causal, let skip, let gate):
+        // toeplitz's rule on the convolution's operands; the skip d must be a per-row scalar [..., 1] of those rows,
+        // the gate g must broadcast to the result without widening it.
+        try arity((causal ? 2 : 3) + (skip ? 1 : 0) + (gate ? 1 : 0))
+        let conv = Array(operands.prefix(causal ? 2 : 3))
         let y: TensorType
         do {
             y = try inferMixerTypes(.toeplitz(causal: causal), conv, declared: nil)[0]
@@ -38,9 +39,15 @@ func inferMixerTypes(_ m: MixerOp, _ operands: [TensorType], declared: TensorTyp
             throw TypeRuleError("'toeplitz_fft' (the convolution of toeplitz): \(error.message)")
         }
         if skip {
-            let d = operands[operands.count - 1], rows = Array(y.shape.dropLast()) + [Dim.known(1)]
+            let d = operands[conv.count], rows = Array(y.shape.dropLast()) + [Dim.known(1)]
             guard d.dtype == y.dtype, d.rank >= 1, d.shape.last == .known(1), broadcastShapes(d.shape, rows) == rows else {
                 throw TypeRuleError("'toeplitz_fft' skip must be \(y.dtype)[..., 1] broadcasting to the rows \(rows), got \(d)")
+            }
+        }
+        if gate {
+            let g = operands[operands.count - 1]
+            guard g.dtype == y.dtype, g.rank <= y.rank, broadcastShapes(g.shape, y.shape) == y.shape else {
+                throw TypeRuleError("'toeplitz_fft' gate must be \(y.dtype) broadcasting to the result \(y), got \(g)")
             }
         }
         return [y]

@@ -59,7 +59,8 @@ func attributes(of op: Op) -> [(String, String)] {
     case .mixer(let m):
         switch m {
         case .toeplitz(let causal), .toeplitzMatrix(let causal): return [("causal", String(causal))]
-        case .toeplitzFFT(let causal, let skip): return [("causal", String(causal)), ("skip", String(skip))]
+        case .toeplitzFFT(let causal, let skip, let gate):
+            return [("causal", String(causal)), ("skip", String(skip))] + (gate ? [("gate", "true")] : [])
         case .ssmScan(_, let reverse), .ssmScanExp(_, let reverse): return reverse ? [("reverse", "true")] : []
         case .ssmScanChunked(_, let chunk): return [("chunk", String(chunk))]
         case .ssmMatrix: return []

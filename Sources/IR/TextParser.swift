@@ -265,7 +265,9 @@ private struct IRTextParser {
         case "slice": return .slice(axis: try intAttr("axis"), start: try intAttr("start"), fromEnd: try boolAttr("from_end"))
         case "toeplitz": return .mixer(.toeplitz(causal: try boolAttr("causal")))
         case "toeplitz_matrix": return .mixer(.toeplitzMatrix(causal: try boolAttr("causal")))
-        case "toeplitz_fft": return .mixer(.toeplitzFFT(causal: try boolAttr("causal"), skip: try boolAttr("skip")))
+        case "toeplitz_fft":
+            return .mixer(.toeplitzFFT(causal: try boolAttr("causal"), skip: try boolAttr("skip"),
+                                       gate: attrs["gate"] == nil ? false : try boolAttr("gate")))
         case "ssm_scan": return .mixer(.ssmScan(hasInit: operandCount == 5, reverse: attrs["reverse"] == nil ? false : try boolAttr("reverse")))
         case "ssm_scan_exp":
             return .mixer(.ssmScanExp(hasInit: operandCount == 6, reverse: attrs["reverse"] == nil ? false : try boolAttr("reverse")))

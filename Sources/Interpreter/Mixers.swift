@@ -7,13 +7,15 @@ import IR
 extension Interpreter {
     func evaluateMixer(_ m: MixerOp, _ inst: Instruction, _ args: [Array], bindings: [String: Int]) throws(BindingError) -> [Array] {
         switch m {
-        case .toeplitzFFT(let causal, let skip):
-            // The convolution by its definition; the skip d·x as the separate mul and add would round it.
+        case .toeplitzFFT(let causal, let skip, let gate):
+            // The convolution by its definition; the skip d·x and the gate as the separate mul, add and mul would
+            // round them.
             let x = args[causal ? 1 : 2]
-            let y = toeplitzApply(args[0], causal ? nil : args[1], x)
-            guard skip else { return [y] }
             let dtype = inst.result.type.dtype
-            return [broadcast(round(y, dtype), round(broadcast(args[args.count - 1], x, *), dtype), +)]
+            var y = toeplitzApply(args[0], causal ? nil : args[1], x)
+            if skip { y = broadcast(round(y, dtype), round(broadcast(args[causal ? 2 : 3], x, *), dtype), +) }
+            if gate { y = broadcast(round(y, dtype), args[args.count - 1], *) }
+            return [y]
         case .toeplitz(let causal):
             return [toeplitzApply(args[0], causal ? nil : args[1], args[args.count - 1])]
         case .toeplitzMatrix(let causal):

@@ -22,7 +22,7 @@ public struct PassManager: Sendable {
     public static func pipeline(optLevel: Int, mixers: MixerAlgorithm = .auto) -> PassManager {
         switch optLevel {
         case ...0: return PassManager(mixers == .auto ? [] : [.selectMixerAlgorithms(mixers), .dce])
-        default: return PassManager([.selectMixerAlgorithms(mixers), .foldReversedScans, .fuseSSMDecay, .fuseFFTSkip, .cse, .dce])
+        default: return PassManager([.selectMixerAlgorithms(mixers), .foldReversedScans, .fuseSSMDecay, .fuseFFTEpilogue, .cse, .dce])
         }
     }
 
@@ -53,5 +53,5 @@ public struct PassManager: Sendable {
 
 extension Pass {
     /// All passes by name, for `--passes` style selection and documentation.
-    public static let all: [Pass] = [.selectMixerAlgorithms(.auto), .foldReversedScans, .fuseSSMDecay, .fuseFFTSkip, .cse, .dce]
+    public static let all: [Pass] = [.selectMixerAlgorithms(.auto), .foldReversedScans, .fuseSSMDecay, .fuseFFTEpilogue, .cse, .dce]
 }

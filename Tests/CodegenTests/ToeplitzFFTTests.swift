@@ -1,6 +1,6 @@
 // toeplitz_fft (LowerToeplitzFFT.swift) against the interpreter's direct convolution: causal and bidirectional, batch
 // 2, kernels shared over the batch, over everything, and per (batch, channel), with and without the fused skip d·x
-// (per channel and per (batch, channel)); lengths prime, 2^k, 2^k ± 1, 3·5·7 and
+// (per channel and per (batch, channel)) and gate g (per element, and per channel broadcast along time); lengths prime, 2^k, 2^k ± 1, 3·5·7 and
 // the edge cases L = 0, 1, 2; kernels shorter than, as long as and longer than the sequence. Then thread-count bit
 // identity and the error at L = 65536.
 //
@@ -31,6 +31,10 @@ import Testing
           %11 = input "db" : DT[2, 3, 1]
           %12 = toeplitz_fft %0, %2, %10 {causal = true, skip = true} : DT[2, 3, L]
           %13 = toeplitz_fft %0, %1, %2, %11 {causal = false, skip = true} : DT[2, 3, L]
+          %14 = input "g" : DT[2, 3, L]
+          %15 = input "gl" : DT[3, 1]
+          %16 = toeplitz_fft %0, %2, %10, %14 {causal = true, skip = true, gate = true} : DT[2, 3, L]
+          %17 = toeplitz_fft %0, %1, %2, %15 {causal = false, skip = false, gate = true} : DT[2, 3, L]
           output "causal" = %5
           output "bidir" = %6
           output "shared_kernel" = %7
@@ -38,6 +42,8 @@ import Testing
           output "shared_bidir" = %9
           output "skip" = %12
           output "bidir_per_batch_skip" = %13
+          output "skip_gate" = %16
+          output "bidir_row_gate" = %17
         }
         """
 

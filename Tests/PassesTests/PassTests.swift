@@ -73,7 +73,7 @@ import Testing
         """)
     var steps: [String] = []
     let out = try PassManager.pipeline(optLevel: 2).run(f) { steps.append("\($0.pass):\($0.changed)") }
-    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "fuse-fft-skip:false", "cse:true", "dce:false"])
+    #expect(steps == ["select-mixer-algorithms:false", "fold-reversed-scans:false", "fuse-ssm-decay:false", "fuse-fft-epilogue:false", "cse:true", "dce:false"])
     #expect(out.body.count == 2)
     #expect(try PassManager.pipeline(optLevel: 0).run(f) == f)
 }
@@ -204,7 +204,7 @@ import Testing
     #expect(try parseFunction(after) == selectMixerAlgorithms(long, policy: .fft))
 }
 
-@Test func fuseFFTSkipMovesTheSkipIntoTheInversePass() throws {
+@Test func fuseFFTEpilogueMovesTheSkipIntoTheInversePass() throws {
     let before = try parseFunction("""
         func @f {
           %0 = input "u" : f32[B, 8, L]
@@ -229,7 +229,7 @@ import Testing
         }
 
         """
-    let fused = eliminateDeadCode(fuseFFTSkips(before))
+    let fused = eliminateDeadCode(fuseFFTEpilogues(before))
     try verify(fused)
     #expect(printFunction(fused) == after)
     #expect(try parseFunction(after) == fused)
@@ -237,9 +237,9 @@ import Testing
     // scale varies along time (not a per-row scalar).
     var shared = before
     shared.outputs.append(Output(name: "conv", value: before.body[3].results[0]))
-    #expect(fuseFFTSkips(shared) == shared)
+    #expect(fuseFFTEpilogues(shared) == shared)
     let otherInput = try parseFunction(printFunction(before).replacingOccurrences(of: "%5 = mul %4, %0", with: "%5 = mul %4, %3"))
-    #expect(fuseFFTSkips(otherInput) == otherInput)
+    #expect(fuseFFTEpilogues(otherInput) == otherInput)
     let perStep = try parseFunction("""
         func @f {
           %0 = input "u" : f32[B, 8, L]
@@ -252,5 +252,59 @@ import Testing
         }
 
         """)
-    #expect(fuseFFTSkips(perStep) == perStep)
+    #expect(fuseFFTEpilogues(perStep) == perStep)
+}
+
+/// Hyena's chain: each convolution with its skip, then the next gate, all in the inverse pass; the last gate is fused
+/// too, and a gate that would widen the result (or a convolution used elsewhere) is left alone.
+@Test func fuseFFTEpilogueMovesGatesIntoTheInversePass() throws {
+    let before = try parseFunction("""
+        func @f {
+          %0 = input "u" : f32[B, 8, L]
+          %1 = input "g1" : f32[B, 8, L]
+          %2 = input "g2" : f32[B, 1, L]
+          %3 = param "kernel" : f32[8, L]
+          %4 = param "D" : f32[8, 1]
+          %5 = toeplitz_fft %3, %0 {causal = true, skip = false} : f32[B, 8, L]
+          %6 = mul %4, %0 : f32[B, 8, L]
+          %7 = add %5, %6 : f32[B, 8, L]
+          %8 = mul %1, %7 : f32[B, 8, L]
+          %9 = toeplitz_fft %3, %8 {causal = true, skip = false} : f32[B, 8, L]
+          %10 = mul %9, %2 : f32[B, 8, L]
+          output "y" = %10
+        }
+
+        """)
+    let after = """
+        func @f {
+          %0 = input "u" : f32[B, 8, L]
+          %1 = input "g1" : f32[B, 8, L]
+          %2 = input "g2" : f32[B, 1, L]
+          %3 = param "kernel" : f32[8, L]
+          %4 = param "D" : f32[8, 1]
+          %8 = toeplitz_fft %3, %0, %4, %1 {causal = true, skip = true, gate = true} : f32[B, 8, L]
+          %10 = toeplitz_fft %3, %8, %2 {causal = true, skip = false, gate = true} : f32[B, 8, L]
+          output "y" = %10
+        }
+
+        """
+    let fused = eliminateDeadCode(fuseFFTEpilogues(before))
+    try verify(fused)
+    #expect(printFunction(fused) == after)
+    #expect(try parseFunction(after) == fused)
+    let widening = try parseFunction("""
+        func @f {
+          %0 = input "u" : f32[8, L]
+          %1 = input "g" : f32[2, 8, L]
+          %2 = param "kernel" : f32[8, L]
+          %3 = toeplitz_fft %2, %0 {causal = true, skip = false} : f32[8, L]
+          %4 = mul %3, %1 : f32[2, 8, L]
+          output "y" = %4
+        }
+
+        """)
+    #expect(fuseFFTEpilogues(widening) == widening)
+    var shared = before
+    shared.outputs.append(Output(name: "conv", value: before.body[9].results[0]))
+    #expect(fuseFFTEpilogues(shared).body.filter { $0.op == .mixer(.toeplitzFFT(causal: true, skip: false, gate: true)) }.isEmpty)
 }
