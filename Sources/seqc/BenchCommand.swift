@@ -41,7 +41,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("JIT optimization level 0…3.", valueName: "N"))
     var optLevel: Int = 2
 
-    @Option(help: ArgumentHelp("How mixers run: auto (cost model), direct, or dense (matrix times x).", valueName: "ALGORITHM"))
+    @Option(help: mixersHelp)
     var mixers: String = "auto"
 
     @Flag(help: "Print one JSON object on standard output instead of the report.")

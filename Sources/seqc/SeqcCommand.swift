@@ -81,12 +81,17 @@ struct Check: ParsableCommand {
 }
 
 struct Compile: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compile a model and print it at a stage: ir, ir-opt, llvm or asm.")
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a model and print it at a stage: ir, ir-opt, kernels, llvm or asm.",
+        discussion: "'kernels' lists every kernel call with its instructions, thread split, workspace and FFT butterfly plan; give sizes (--size L=8192) to see the plan's lengths and stages.")
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: ArgumentHelp("What to print: ir, ir-opt, llvm or asm.", valueName: "STAGE"))
+    @Option(help: ArgumentHelp("What to print: ir, ir-opt, kernels, llvm or asm.", valueName: "STAGE"))
     var emit: String = "ir"
+
+    @Option(name: .customLong("size"), help: ArgumentHelp("A size symbol's value, for --emit kernels (repeatable).", valueName: "SYMBOL=N"))
+    var sizeSettings: [String] = []
 
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level 0…3 (-O0 … -O3).", valueName: "N"))
     var optLevel: Int = 2
@@ -109,9 +114,18 @@ struct Compile: ParsableCommand {
                 throw SeqCError("--emit must be one of \(EmitStage.allCases.map(\.rawValue).joined(separator: ", ")), got '\(emit)'")
             }
             guard (0...3).contains(optLevel) else { throw SeqCError("-O must be 0, 1, 2 or 3, got \(optLevel)") }
+            var sizes: [String: Int] = [:]
+            for s in sizeSettings {
+                let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]), n >= 0 else {
+                    throw SeqCError("--size expects SYMBOL=N with N ≥ 0, got '\(s)'")
+                }
+                sizes[parts[0]] = n
+            }
             var timings = CompileTimings()
             let text = try options.load().emit(
-                stage, optLevel: optLevel, locations: locations, mixers: try mixerAlgorithm(mixers), timings: &timings)
+                stage, optLevel: optLevel, locations: locations, mixers: try mixerAlgorithm(mixers), sizes: sizes,
+                timings: &timings)
             if timePasses { printToStandardError(timings.table()) }
             if let path = output {
                 guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {

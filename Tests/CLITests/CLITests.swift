@@ -83,7 +83,24 @@ func everyCommandHasHelp(_ command: [String]) throws {
     #expect(try String(contentsOfFile: asmPath, encoding: .utf8).contains("seqc_entry"))
     let bad = try seqc(["compile", "models/selective_scan.seq", "--emit", "bytecode"])
     #expect(bad.status == 1)
-    #expect(bad.stderr.contains("--emit must be one of ir, ir-opt, llvm, asm"))
+    #expect(bad.stderr.contains("--emit must be one of ir, ir-opt, kernels, llvm, asm"))
+}
+
+/// `--emit kernels` lists the kernel calls with the FFT butterfly plan; with the sequence length given it states the
+/// transform length and stages (L = 4096: N = 8192, M = 4096 = 4^6), else the rule the kernel applies at run time.
+@Test func compileListsKernelsWithTheFFTPlan() throws {
+    let sized = try seqc(["compile", "models/s4d_layer.seq", "--emit", "kernels", "--size", "L=4096"])
+    #expect(sized.status == 0, "\(sized.stderr)")
+    #expect(sized.stdout.contains("toeplitz_fft"))
+    #expect(sized.stdout.contains("fft: N = 8192, M = 4096: 6 radix-4 stages per transform"))
+    #expect(sized.stdout.contains("fft: fused into the inverse pass: spectrum product, skip + d·x"))
+    let symbolic = try seqc(["compile", "models/s4d_layer.seq", "--emit", "kernels"])
+    #expect(symbolic.stdout.contains("chosen in the kernel from the run's L and K"))
+    let badSize = try seqc(["compile", "models/s4d_layer.seq", "--emit", "kernels", "--size", "T=5"])
+    #expect(badSize.status == 1)
+    #expect(badSize.stderr.contains("--size T: the model's size symbols are"))
+    let malformed = try seqc(["compile", "models/s4d_layer.seq", "--emit", "kernels", "--size", "L"])
+    #expect(malformed.status == 1 && malformed.stderr.contains("--size expects SYMBOL=N"))
 }
 
 @Test func runJITAndInterpreterAndSaveOutputs() throws {

@@ -129,6 +129,26 @@ import Testing
         }
     }
 
+    /// `--emit kernels` states the butterfly plan of each FFT instruction: for L = K = 300 causal, N = 1024 and
+    /// M = 512 = 4^4 · 2; bidirectional adds a slot (601 → still 1024); the fused epilogue; Bluestein's P for rfft.
+    @Test func listingShowsTheButterflyPlan() throws {
+        let f = try function(Self.source, .f32)
+        let text = try KernelListing.text(f, options: CodegenOptions(optLevel: 1), sizes: ["L": 300, "K": 300])
+        #expect(text.contains("fft: N = 1024, M = 512: 4 radix-4 stages, 1 radix-2 stage per transform"))
+        #expect(text.contains("fft: fused into the inverse pass: spectrum product, skip + d·x, gate · g"))
+        #expect(!text.contains("chosen in the kernel"))
+        #expect(try KernelListing.text(f, options: CodegenOptions(optLevel: 1)).contains("chosen in the kernel from the run's L and K"))
+        let dft = try function("""
+            func @d {
+              %0 = input "x" : f32[2, L]
+              %1, %2 = rfft %0 {axis = 1, n = 100} : f32[2, 51], f32[2, 51]
+              output "re" = %1
+              output "im" = %2
+            }
+            """)
+        #expect(try KernelListing.text(dft, options: CodegenOptions(optLevel: 1), sizes: ["L": 7]).contains("fft: P = 256: 4 radix-4 stages per transform"))
+    }
+
     /// One channel at L = 65536 (N = 131072) with a kernel as long as the sequence, against the f64 direct
     /// convolution (bit-identical to the interpreter's, MixerTests.f64ConvolutionIsExact, and much faster here).
     /// The bound is the golden suite's long_conv tolerance, rel_l2 ≤ 1e-4; the measured error is ~1e-6.
