@@ -82,15 +82,28 @@ extension Emitter {
         return LLVMBuildSelect(b, big, x, soft, "")!
     }
 
+    /// Whether `op` on `dt` has an in-register form (`vectorUnary`).
+    static func hasVectorForm(_ op: UnaryOp, _ dt: DType) -> Bool {
+        switch (op, dt) {
+        case (.exp, .f32), (.exp, .f64), (.log, .f32), (.log, .f64), (.sigmoid, .f32), (.sigmoid, .f64),
+             (.silu, .f32), (.silu, .f64), (.softplus, .f32), (.softplus, .f64), (.sin, .f32), (.cos, .f32):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The unary ops that have an in-register form here, on `lanes` lanes; nil for the others (they call libm).
     func vectorUnary(_ op: UnaryOp, _ dt: DType, _ x: LLVMValueRef, lanes: Int) -> LLVMValueRef? {
-        guard dt == .f32 || dt == .f64 else { return nil }
+        guard Self.hasVectorForm(op, dt) else { return nil }
         switch op {
         case .exp: return fastExp(x, dt, lanes: lanes)
         case .log: return fastLog(x, dt, lanes: lanes)
         case .sigmoid: return fastSigmoid(x, dt, lanes: lanes)
         case .silu: return fmul(x, fastSigmoid(x, dt, lanes: lanes))
         case .softplus: return fastSoftplus(x, dt, lanes: lanes)
+        case .sin: return fastSin(x, lanes: lanes)
+        case .cos: return fastCos(x, lanes: lanes)
         default: return nil
         }
     }

@@ -25,7 +25,7 @@ extension Emitter {
     func lowerUnary(_ op: UnaryOp, _ out: Value, _ dst: LLVMValueRef, _ src: LLVMValueRef) {
         let dt = out.type.dtype
         let lanes = Self.vectorBytes / dt.byteSize
-        guard vectorUnary(op, dt, float(0, dt), lanes: 1) != nil else {
+        guard Self.hasVectorForm(op, dt) else {
             partitionedLoop(out.type.shape) { i in
                 store(unary(op, dt, load(dt, src, i)), dt, dst, i)
             }
