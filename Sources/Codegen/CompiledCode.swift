@@ -7,6 +7,7 @@ final class CompiledCode: @unchecked Sendable {
     let plan: BufferPlan
     let kernels: [Kernel]
     let memory: MemoryPlan
+    let weightOnly: WeightOnly
     let llvmIR: String
     let timings: CompileTimings
     private let jit: JITHandle  // owns the machine code the kernels point into
@@ -16,6 +17,7 @@ final class CompiledCode: @unchecked Sendable {
         var t = p.timings
         plan = p.plan
         memory = MemoryPlan(p.plan, calls: p.kernels, returned: function.outputs.map { p.plan.slotOf[$0.value.id]! })
+        weightOnly = WeightOnly(function, plan: p.plan, calls: p.kernels)
         llvmIR = try t.time(\.text) { () throws(CodegenError) in try p.module.text() }
         let jit = try JITHandle(optLevel: p.optLevel)
         try jit.add(p.module)
@@ -29,7 +31,10 @@ final class CompiledCode: @unchecked Sendable {
                 let workspace = try info.workspaceSymbol.map { (symbol) throws(CodegenError) in
                     unsafeBitCast(try jit.lookup(symbol), to: ChunkWorkspace.SizeFunction.self)
                 }
-                return Kernel(info: info, entry: addresses[info.symbol]!, workspaceBytes: workspace)
+                let persistent = try info.persistent.map { (p) throws(CodegenError) in
+                    unsafeBitCast(try jit.lookup(p.symbol), to: ChunkWorkspace.SizeFunction.self)
+                }
+                return Kernel(info: info, entry: addresses[info.symbol]!, workspaceBytes: workspace, persistentBytes: persistent)
             }
         }
         timings = t

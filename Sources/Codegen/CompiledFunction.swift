@@ -47,11 +47,21 @@ public final class CompiledFunction: @unchecked Sendable {
         return (r.outputs, r.allocatedBytes)
     }
 
-    /// `run`, also reporting how many chunks each kernel ran as (for tests of the threading).
-    func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int) throws -> Runtime.Result {
+    /// `run`, also reporting how many chunks each kernel ran as (for tests of the threading; 0: skipped, its values
+    /// came from `cache`).
+    func execute(inputs: [String: Tensor], params: [String: Tensor], threads: Int, cache: WeightCache? = nil) throws
+        -> Runtime.Result
+    {
         guard threads >= 1 else { throw CodegenError("threads must be at least 1, got \(threads)") }
         let binding = try ShapeBinding(function, plan, inputs: inputs, params: params)
-        return try Runtime.execute(code, function, binding, threads: threads, inputs: inputs, params: params, pool: pool)
+        return try Runtime.execute(code, function, binding, threads: threads, inputs: inputs, params: params, pool: pool,
+                                   cache: cache)
+    }
+
+    /// The function with these params (weights) bound, for many runs on new inputs: what depends only on the weights
+    /// and the sizes is computed once per set of sizes and kept (BoundFunction).
+    public func bind(params: [String: Tensor]) throws -> BoundFunction {
+        try BoundFunction(self, params: params)
     }
 
     /// How many kernel calls one run makes (a fused elementwise chain is one call).

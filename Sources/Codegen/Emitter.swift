@@ -31,6 +31,9 @@ final class Emitter {
     /// The kernel's `workspace` parameter, and how many bytes of it one call needs once `chunkWorkspace` has run.
     private var workspaceParameter: LLVMValueRef?
     private var workspaceBytes: ChunkWorkspace.Bytes?
+    /// The kernel's `persistent` parameter, and its size and what it caches once `persistentMemory` has run.
+    private var persistentParameter: LLVMValueRef?
+    private var persistent: PersistentMemory?
     /// How many `forLoop`s enclose the insertion point (the partitioned loop must be at depth 0).
     var loopDepth = 0
 
@@ -68,20 +71,20 @@ final class Emitter {
 
     // MARK: kernels
 
-    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end, ptr noalias workspace)`
-    /// with internal linkage (never inlined) and loads every symbol size in its entry block. Returns the n data
-    /// pointers and the function. `noalias` holds: results are fresh allocations, operands are only read, the
-    /// workspace is the call's own (ChunkWorkspace). `begin..<end` selects iterations of the kernel's partitioned
-    /// loop (see Emitter+Partition.swift).
+    /// Starts `void name(ptr noalias p0, ..., ptr noalias p(n-1), ptr dims, i64 begin, i64 end, ptr noalias workspace,
+    /// ptr noalias persistent)` with internal linkage (never inlined) and loads every symbol size in its entry block.
+    /// Returns the n data pointers and the function. `noalias` holds: results are fresh allocations, operands are only
+    /// read, the workspace is the call's own (ChunkWorkspace), the persistent memory the call's own across runs
+    /// (PersistentMemory). `begin..<end` selects iterations of the kernel's partitioned loop (Emitter+Partition.swift).
     func beginKernel(_ name: String, pointerCount n: Int) -> (pointers: [LLVMValueRef], function: LLVMValueRef) {
-        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1) + [i64, i64, ptr]
-        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 4), 0) }
+        var params = [LLVMTypeRef?](repeating: ptr, count: n + 1) + [i64, i64, ptr, ptr]
+        let fnType = params.withUnsafeMutableBufferPointer { LLVMFunctionType(void, $0.baseAddress, UInt32(n + 5), 0) }
         let fn = LLVMAddFunction(module, name, fnType)!
         LLVMSetLinkage(fn, LLVMInternalLinkage)
         addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         // Many wrappers may call one kernel (KernelSignature): inlining would compile its body once per caller.
         addAttribute(fn, "noinline", at: LLVMAttributeIndex(bitPattern: -1))
-        for i in [Int](0..<n) + [n + 3] { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
+        for i in [Int](0..<n) + [n + 3, n + 4] { addAttribute(fn, "noalias", at: LLVMAttributeIndex(i + 1)) }
         function = fn
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(context, fn, "entry"))
         loadSymbols(LLVMGetParam(fn, UInt32(n))!)
@@ -89,6 +92,8 @@ final class Emitter {
         rangeEnd = Index(value: LLVMGetParam(fn, UInt32(n + 2))!, known: nil)
         workspaceParameter = LLVMGetParam(fn, UInt32(n + 3))!
         workspaceBytes = nil
+        persistentParameter = LLVMGetParam(fn, UInt32(n + 4))!
+        persistent = nil
         partition = nil
         loopDepth = 0
         return ((0..<n).map { LLVMGetParam(fn, UInt32($0))! }, fn)
@@ -102,15 +107,25 @@ final class Emitter {
         }
     }
 
-    /// Finishes the kernel; returns its partitioned dims (nil: it ignores `begin`/`end`, runs whole) and its
-    /// workspace size (nil: it needs none).
-    func endKernel() -> (parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?) {
+    /// Finishes the kernel; returns its partitioned dims (nil: it ignores `begin`/`end`, runs whole), its
+    /// workspace size (nil: it needs none) and its persistent memory (nil: none).
+    func endKernel() -> (parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?, persistent: PersistentMemory?) {
         LLVMBuildRetVoid(b)
         function = nil
         rangeBegin = nil
         rangeEnd = nil
         workspaceParameter = nil
-        return (partition, workspaceBytes)
+        persistentParameter = nil
+        return (partition, workspaceBytes, persistent)
+    }
+
+    /// Memory that keeps what this kernel derives from the operands at `operands` (say a kernel's FFT spectrum)
+    /// from one run to the next while those operands are unchanged (PersistentMemory); zeroed when the host makes it.
+    /// The pointer is null when the host has none to give (the kernel must then compute everything itself).
+    func persistentMemory(caching operands: [Int], bytes: @escaping ChunkWorkspace.Bytes) -> LLVMValueRef {
+        precondition(persistent == nil, "a kernel has one persistent memory")
+        persistent = PersistentMemory(operands: operands, bytes: bytes)
+        return persistentParameter!
     }
 
     /// The working memory of this kernel call (one chunk of its partitioned loop), 64-byte aligned, of the size

@@ -49,21 +49,45 @@ extension Emitter {
         fillTwiddles(dt, tw, count: m, period: m)
         fillTwiddles(dt, rw, count: rwCount, period: n)
         let plan = FFTPlan(dtype: dt, points: m, log2Points: log2Floor(m), twiddles: tw)
-        let conv = RealConvolution(dt: dt, rw: rw, spectrum: spectrum)
+
+        // Kept spectra (PersistentMemory, when the host gives it: the kernel depends only on weights and sizes): a
+        // filled flag (i64) per iteration of the partitioned loop, then that iteration's spectrum [M + 1] (split).
+        let kept = persistentMemory(caching: bidirectional ? [0, 1] : [0]) { e in
+            let rows = e.toeplitzRows(out, k, x)
+            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).m
+            let iterations = e.product(e.extents(Array(rows.lead[shared...])))
+            return e.mul(iterations, e.add(e.index(8), e.mul(e.add(e.add(m, m), e.index(2)), e.index(dt.byteSize))))
+        }
+        let keeps = LLVMBuildICmp(b, LLVMIntNE, kept, LLVMConstNull(ptr), "")!
+        let keepsCount = Index(value: LLVMBuildZExt(b, keeps, i64, "")!, known: nil)
+        let flagElements = mul(product(innerExt), index(8 / dt.byteSize))
+        let computeSpectrum = entryAlloca(i64)
 
         partitionedLoop(Array(lead[shared...])) { inner in
             let innerIdx = unflatten(inner, innerExt)
             let kRow = mul(offset([Index](repeating: index(0), count: shared) + innerIdx, Array(sk)), kLen)
 
-            // The kernel's spectrum (scaled by 1/(4N), see RealConvolution).
-            zeroBlock(dt, count: m, bufA.re, index(0))
-            zeroBlock(dt, count: m, bufA.im, index(0))
-            forLoop(taps) { d in storePacked(load(dt, pk, add(kRow, d)), dt, bufA, at: d) }
-            if let pkr {
-                // h[N − j] = k_rev[j − 1] for j = 1…K'.
-                forLoop(taps) { j in storePacked(load(dt, pkr, add(kRow, j)), dt, bufA, at: sub(sub(n, j), index(1))) }
+            // This iteration's spectrum: kept (filled by an earlier run, or by this one now), or in the workspace.
+            let keptRow = splitComplex(dt, kept, at: add(flagElements, mul(inner, add(specCount, specCount))), count: specCount)
+            let conv = RealConvolution(dt: dt, rw: rw, spectrum: select(keeps, keptRow, spectrum))
+            LLVMBuildStore(b, index(1).value, computeSpectrum)
+            forLoop(keepsCount) { _ in
+                let filled = self.load(.i64, kept, inner)
+                let empty = LLVMBuildICmp(self.b, LLVMIntEQ, filled, self.index(0).value, "")!
+                LLVMBuildStore(self.b, LLVMBuildZExt(self.b, empty, self.i64, "")!, computeSpectrum)
             }
-            conv.storeKernelSpectrum(self, fft(plan, bufA, bufB, inverse: false), points: m)
+            forLoop(Index(value: LLVMBuildLoad2(b, i64, computeSpectrum, "")!, known: nil)) { _ in
+                // The kernel's spectrum (scaled by 1/(4N), see RealConvolution).
+                zeroBlock(dt, count: m, bufA.re, index(0))
+                zeroBlock(dt, count: m, bufA.im, index(0))
+                forLoop(taps) { d in storePacked(load(dt, pk, add(kRow, d)), dt, bufA, at: d) }
+                if let pkr {
+                    // h[N − j] = k_rev[j − 1] for j = 1…K'.
+                    forLoop(taps) { j in storePacked(load(dt, pkr, add(kRow, j)), dt, bufA, at: sub(sub(n, j), index(1))) }
+                }
+                conv.storeKernelSpectrum(self, fft(plan, bufA, bufB, inverse: false), points: m)
+                forLoop(keepsCount) { _ in self.store(self.index(1).value, .i64, kept, inner) }
+            }
 
             forLoop(product(outerExt)) { o in
                 let idx = unflatten(o, outerExt) + innerIdx

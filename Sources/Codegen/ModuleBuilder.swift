@@ -21,7 +21,7 @@ enum ModuleBuilder {
         let e = Emitter(module: m, context: context.context, symbols: plan.symbols)
 
         // Kernels first: the builder can only be in one function at a time.
-        var kernels: [(fn: LLVMValueRef, parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?)] = []
+        var kernels: [(fn: LLVMValueRef, parallel: [Dim]?, workspace: ChunkWorkspace.Bytes?, persistent: PersistentMemory?)] = []
         var bySignature: [KernelSignature: Int] = [:]
         var calls: [(kernel: Int, slots: [Int], members: [Int])] = []
         for group in fusion.groups {
@@ -61,7 +61,7 @@ enum ModuleBuilder {
             let (ptrs, fn) = e.beginKernel("k\(kernels.count)_\(name)", pointerCount: slots.count)
             try emit(ptrs)
             let ended = e.endKernel()
-            kernels.append((fn, ended.parallel, ended.workspace))
+            kernels.append((fn, ended.parallel, ended.workspace, ended.persistent))
             bySignature[signature] = kernels.count - 1
             calls.append((kernels.count - 1, slots, group.members))
         }
@@ -69,11 +69,15 @@ enum ModuleBuilder {
         let workspaces = kernels.enumerated().map { k, kernel in
             kernel.workspace.map { e.emitSizeFunction(ChunkWorkspace.symbol(kernel: k), $0) }
         }
+        for (k, kernel) in kernels.enumerated() {
+            if let p = kernel.persistent { _ = e.emitSizeFunction(PersistentMemory.symbol(kernel: k), p.bytes) }
+        }
         buildEntry(e, wrappers: wrappers, calls: calls.map { ($0.kernel, $0.slots) })
         buildEntryWorkspace(e, workspaces.compactMap { $0 })
         let infos = calls.map { c in
             KernelInfo(symbol: wrapperSymbol(c.kernel), slots: c.slots, parallelDims: kernels[c.kernel].parallel,
                        workspaceSymbol: kernels[c.kernel].workspace == nil ? nil : ChunkWorkspace.symbol(kernel: c.kernel),
+                       persistent: kernels[c.kernel].persistent.map { (PersistentMemory.symbol(kernel: c.kernel), $0.operands) },
                        members: c.members)
         }
         return (module, infos)
@@ -81,21 +85,21 @@ enum ModuleBuilder {
 
     static func wrapperSymbol(_ k: Int) -> String { "seqc_k\(k)" }
 
-    /// `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end, ptr %workspace)`: loads the kernel's pointer
-    /// arguments from `args` and calls it (so the kernel itself keeps its noalias parameters).
+    /// `void seqc_k<k>(ptr %args, ptr %dims, i64 %begin, i64 %end, ptr %workspace, ptr %persistent)`: loads the
+    /// kernel's pointer arguments from `args` and calls it (so the kernel itself keeps its noalias parameters).
     private static func wrapper(_ e: Emitter, _ kernel: LLVMValueRef, symbol: String) -> LLVMValueRef {
         let b = e.b
-        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64, e.ptr]
-        let fn = LLVMAddFunction(e.module, symbol, LLVMFunctionType(e.void, &params, 5, 0))!
+        var params: [LLVMTypeRef?] = [e.ptr, e.ptr, e.i64, e.i64, e.ptr, e.ptr]
+        let fn = LLVMAddFunction(e.module, symbol, LLVMFunctionType(e.void, &params, 6, 0))!
         e.addAttribute(fn, "nounwind", at: LLVMAttributeIndex(bitPattern: -1))
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(e.context, fn, "entry"))
         let kernelType = LLVMGlobalGetValueType(kernel)!
-        let pointerCount = Int(LLVMCountParamTypes(kernelType)) - 4
+        let pointerCount = Int(LLVMCountParamTypes(kernelType)) - 5
         let args = LLVMGetParam(fn, 0)!
         var callArgs: [LLVMValueRef] = (0..<pointerCount).map { i in
             LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, args, [e.index(i).value], "")!, "")!
         }
-        callArgs += (1...4).map { LLVMGetParam(fn, $0)! }
+        callArgs += (1...5).map { LLVMGetParam(fn, $0)! }
         _ = buildCall(b, kernelType, kernel, callArgs)
         LLVMBuildRetVoid(b)
         return fn
@@ -128,7 +132,8 @@ enum ModuleBuilder {
                     let p = LLVMBuildLoad2(b, e.ptr, buildInBoundsGEP(b, e.ptr, buffers, [slot], "")!, "")!
                     LLVMBuildStore(b, p, buildInBoundsGEP(b, e.ptr, args, [e.sub(j, lo).value], "")!)
                 }
-                _ = buildCall(b, wrapperType, e.loadTable(e.ptr, fns, c), [args, dims] + whole + [workspace])
+                // No persistent memory: the ahead-of-time entry computes everything on every call.
+                _ = buildCall(b, wrapperType, e.loadTable(e.ptr, fns, c), [args, dims] + whole + [workspace, LLVMConstNull(e.ptr)])
             }
         }
     }

@@ -19,9 +19,11 @@ enum Runtime {
         let bufferBytes: Int
     }
 
+    /// With a `cache` (a BoundFunction's), weight-only values and kernels' persistent memory come from its entry for
+    /// these sizes, and weight-only kernels run only when there is none yet (WeightCache).
     static func execute(
         _ code: CompiledCode, _ function: Function, _ binding: ShapeBinding, threads: Int,
-        inputs: [String: Tensor], params: [String: Tensor], pool: BufferPool
+        inputs: [String: Tensor], params: [String: Tensor], pool: BufferPool, cache: WeightCache? = nil
     ) throws -> Result {
         let plan = code.plan
         // Caller tensors, in slot order; their storage stays pinned while `body` runs.
@@ -39,6 +41,9 @@ enum Runtime {
         defer { pool.give(arena) }
         var place: [Int: UnsafeMutableRawPointer] = [:]
         for (k, l) in code.memory.lifetimes.enumerated() { place[l.slot] = arena.base + arena.offsets[k] }
+        let cached = cache?.entry(for: binding.dims)
+        let entry = cached ?? cache.map { _ in newCacheEntry(code, binding, sizes: sizes) }
+        let skip = code.weightOnly.calls.map { $0 && cached != nil }
         return try withRawPointers(external) { pinned in
             var buffers: [UnsafeMutableRawPointer?] = []
             var nextExternal = 0
@@ -51,18 +56,20 @@ enum Runtime {
                 case .alias(let s):
                     buffers.append(buffers[s])
                 case .owned, .scratch:
-                    buffers.append(place[slot]!)
+                    buffers.append(entry?.values[slot] ?? place[slot]!)
                 case .register:
                     buffers.append(nil)
                 }
             }
             buffers.withUnsafeMutableBufferPointer { b in
                 dims(binding).withUnsafeBufferPointer { d in
-                    run(code.kernels, schedule, b.baseAddress!, d.baseAddress!, workspace: arena.workspace)
+                    run(code.kernels, schedule, b.baseAddress!, d.baseAddress!, workspace: arena.workspace, skip: skip,
+                        persistent: entry?.persistent ?? [:])
                 }
             }
+            if let entry, cached == nil { cache?.store(entry) }
             var chunksOf: [Int: Int] = [:]
-            for (k, c) in zip(code.kernels, schedule) { for m in k.info.members { chunksOf[m] = c.chunks } }
+            for (c, k) in code.kernels.enumerated() { for m in k.info.members { chunksOf[m] = skip[c] ? 0 : schedule[c].chunks } }
             var results: [String: Tensor] = [:]
             for o in function.outputs {
                 let slot = plan.slotOf[o.value.id]!
@@ -87,6 +94,20 @@ enum Runtime {
     /// The workspace region a run needs: the largest call's (kernels run one after another).
     static func workspaceBytes(_ code: CompiledCode, _ binding: ShapeBinding, threads: Int) -> Int {
         schedule(code, binding, threads: threads).map(\.workspaceBytes).max() ?? 0
+    }
+
+    /// A cache entry for `binding`'s sizes: buffers for the weight-only values the run reads, zeroed persistent memory
+    /// for the calls that may keep it.
+    private static func newCacheEntry(_ code: CompiledCode, _ binding: ShapeBinding, sizes: [Int]) -> WeightCache.Entry {
+        let slotSize = Dictionary(uniqueKeysWithValues: zip(code.memory.lifetimes.map(\.slot), sizes))
+        let values = Dictionary(uniqueKeysWithValues: code.weightOnly.frontier.map { ($0, slotSize[$0]!) })
+        var persistent: [Int: Int] = [:]
+        dims(binding).withUnsafeBufferPointer { d in
+            for (c, k) in code.kernels.enumerated() where code.weightOnly.persistentCalls[c] {
+                persistent[c] = Int(max(k.persistentBytes!(d.baseAddress!), 0))
+            }
+        }
+        return WeightCache.Entry(dims: binding.dims, valueBytes: values, persistentBytes: persistent)
     }
 
     /// The symbol sizes as the kernels read them (never empty, so the pointer is valid).
@@ -115,32 +136,35 @@ enum Runtime {
         }
     }
 
-    /// Calls every kernel, in order (each reads what earlier ones wrote, so kernels never overlap), as `schedule`
-    /// splits it; chunk c of a call gets the workspace slice at c × its per-chunk bytes.
+    /// Calls every kernel not skipped, in order (each reads what earlier ones wrote, so kernels never overlap), as
+    /// `schedule` splits it; chunk c of a call gets the workspace slice at c × its per-chunk bytes, and every chunk the
+    /// call's persistent memory (null when it has none).
     private static func run(
         _ kernels: [Kernel], _ schedule: [Call], _ buffers: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-        _ dims: UnsafePointer<Int64>, workspace: UnsafeMutableRawPointer
+        _ dims: UnsafePointer<Int64>, workspace: UnsafeMutableRawPointer, skip: [Bool],
+        persistent: [Int: UnsafeMutableRawPointer]
     ) {
         // Chunks only read the pointer arrays (and write disjoint elements and their own workspace slices); the
         // arrays outlive the synchronous concurrentPerform.
         nonisolated(unsafe) let buffers = buffers
         nonisolated(unsafe) let dims = dims
         nonisolated(unsafe) let workspace = workspace
-        for (k, call) in zip(kernels, schedule) {
+        for (c, (k, call)) in zip(kernels, schedule).enumerated() where !skip[c] {
+            nonisolated(unsafe) let kept = persistent[c]
             // The kernel's pointer arguments, read by every chunk.
             var args = k.info.slots.map { buffers[$0] }
             args.withUnsafeMutableBufferPointer { a in
                 nonisolated(unsafe) let args = a.baseAddress!
                 guard let extent = call.extent else {
-                    k.entry(args, dims, 0, 1, workspace)
+                    k.entry(args, dims, 0, 1, workspace, kept)
                     return
                 }
                 if call.chunks == 1 {
-                    k.entry(args, dims, 0, Int64(extent), workspace)
+                    k.entry(args, dims, 0, Int64(extent), workspace, kept)
                 } else {
                     DispatchQueue.concurrentPerform(iterations: call.chunks) { c in
                         let r = Parallelism.chunk(c, of: call.chunks, extent: extent)
-                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound), workspace + c * call.workspacePerChunk)
+                        k.entry(args, dims, Int64(r.lowerBound), Int64(r.upperBound), workspace + c * call.workspacePerChunk, kept)
                     }
                 }
             }

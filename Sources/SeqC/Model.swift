@@ -232,6 +232,13 @@ public final class CompiledModel: @unchecked Sendable {
         try wrapping { try compiled.run(inputs: inputs, params: weights, threads: threads) }
     }
 
+    /// The model with its weights bound, for many runs on new inputs (a served model): what depends only on the
+    /// weights and the sizes — S4D's and Hyena's kernel generation, a long convolution's kernel spectra — is computed
+    /// by the first run with given sizes and kept for the next ones. Results are bit-identical to `run`'s.
+    public func bind(weights: [String: Tensor]) throws(SeqCError) -> BoundModel {
+        BoundModel(self, try wrapping { try compiled.bind(params: weights) })
+    }
+
     /// `run`, also reporting the bytes of intermediate and scratch buffers the run used (inputs, weights and the
     /// copies of the outputs not counted).
     public func runMeasuringMemory(
@@ -239,4 +246,28 @@ public final class CompiledModel: @unchecked Sendable {
     ) throws(SeqCError) -> (outputs: [String: Tensor], allocatedBytes: Int) {
         try wrapping { try compiled.runMeasuringMemory(inputs: inputs, params: weights, threads: threads) }
     }
+}
+
+/// A compiled model with its weights bound (`CompiledModel.bind(weights:)`). Safe to run from several threads.
+public final class BoundModel: @unchecked Sendable {
+    public let model: CompiledModel
+    let bound: BoundFunction
+
+    init(_ model: CompiledModel, _ bound: BoundFunction) {
+        self.model = model
+        self.bound = bound
+    }
+
+    /// Runs on named inputs, on the model's `threads`.
+    public func run(inputs: [String: Tensor]) throws(SeqCError) -> [String: Tensor] {
+        try wrapping { try bound.run(inputs: inputs, threads: model.threads) }
+    }
+
+    /// `run`, also reporting the bytes of the run's own buffers (`keptBytes` not counted).
+    public func runMeasuringMemory(inputs: [String: Tensor]) throws(SeqCError) -> (outputs: [String: Tensor], allocatedBytes: Int) {
+        try wrapping { try bound.runMeasuringMemory(inputs: inputs, threads: model.threads) }
+    }
+
+    /// Bytes kept between runs (weight-only values and kernels' persistent memory, for every cached set of sizes).
+    public var keptBytes: Int { bound.keptBytes }
 }

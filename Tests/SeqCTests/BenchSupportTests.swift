@@ -53,3 +53,20 @@ import Testing
     // An input that indexes nothing has no bound.
     #expect(RandomTensors.indexBound(of: "x", in: try Model(source: tinyModel).graph()) == nil)
 }
+
+/// A model with its weights bound gives the unbound model's outputs bit for bit, run after run and across lengths
+/// (S4D: the kernel generation and the kernel spectra are kept after the first run of each length).
+@Test func boundWeightsGiveTheSameOutputs() throws {
+    let compiled = try Model(contentsOf: "models/s4d_layer.seq").compile()
+    compiled.threads = 2
+    let w = try RandomTensors.weights(for: compiled.function, bindings: ["B": 1, "L": 300], seed: 3)
+    let bound = try compiled.bind(weights: w)
+    for (i, len) in [300, 300, 40, 300].enumerated() {
+        var rng = SeededGenerator(seed: UInt64(i))
+        let u = ["u": try RandomTensors.input(dtype: .f32, shape: [1, 8, len], bound: nil, rng: &rng)]
+        let want = try compiled.run(inputs: u, weights: w)
+        #expect(try bound.run(inputs: u) == want, "run \(i), L = \(len)")
+    }
+    #expect(bound.keptBytes > 0)
+    #expect(throws: SeqCError.self) { try compiled.bind(weights: [:]) }
+}
