@@ -51,7 +51,7 @@ extension Emitter {
         SplitComplex(re: LLVMBuildSelect(b, c, x.re, y.re, "")!, im: LLVMBuildSelect(b, c, x.im, y.im, "")!)
     }
 
-    // MARK: integer helpers for power-of-two plans
+    // MARK: integer helpers for FFT plans (shifts and masks by powers of two)
 
     func shl(_ x: Index, _ y: Index) -> Index {
         if let a = x.known, let c = y.known { return index(a << c) }
@@ -66,18 +66,6 @@ extension Emitter {
     func and(_ x: Index, _ y: Index) -> Index {
         if let a = x.known, let c = y.known { return index(a & c) }
         return Index(value: LLVMBuildAnd(b, x.value, y.value, "")!, known: nil)
-    }
-
-    /// ⌊log2 x⌋ for x ≥ 1.
-    func log2Floor(_ x: Index) -> Index {
-        if let a = x.known, a >= 1 { return index(63 - a.leadingZeroBitCount) }
-        let lz = intrinsic("ctlz", [i64], [x.value, LLVMConstInt(i1, 0, 0)])
-        return sub(index(63), Index(value: lz, known: nil))
-    }
-
-    /// The least power of two ≥ x, for x ≥ 2.
-    func nextPowerOfTwo(_ x: Index) -> Index {
-        shl(index(1), add(log2Floor(sub(x, index(1))), index(1)))
     }
 
     /// The i1 `x != 0`.

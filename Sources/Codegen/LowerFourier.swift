@@ -1,10 +1,10 @@
 import CLLVM
 import IR
 
-/// `rfft` and `irfft` (NumPy's semantics, Interpreter/Fourier.swift) through the power-of-two FFT of Emitter+FFT.swift.
+/// `rfft` and `irfft` (NumPy's semantics, Interpreter/Fourier.swift) through the FFT of Emitter+FFT.swift.
 /// Their length n is any size, so each line's DFT runs by Bluestein's algorithm: with the chirp c_j = e^{−iπj²/n},
 ///     X[k] = c_k · Σ_t (x_t c_t) · conj(c_{k−t}),
-/// a convolution of length n computed as a circular one of a power of two P ≥ 2n − 1 — one forward FFT of the
+/// a convolution of length n computed as a circular one of a 5-smooth length P ≥ 2n − 1 — one forward FFT of the
 /// chirped line, a product with the (once per chunk) spectrum of conj(c), one inverse FFT, and the chirp again.
 /// The inverse DFT is conj(DFT(conj X)). Lines along `axis` are partitioned across threads; each chunk allocates its
 /// working memory once (the chirp [n], twiddles, the chirp spectrum and two buffers [P]).
@@ -108,8 +108,9 @@ struct BluesteinDFT {
     init(_ e: Emitter, _ dt: DType, size n: Index) {
         self.dt = dt
         size = n
-        // P = the least power of two ≥ 2n − 1 (at least 2).
-        let p = e.nextPowerOfTwo(e.smax(e.sub(e.add(n, n), e.index(1)), e.index(2)))
+        // P ≥ 2n − 1, a 5-smooth FFT length (FFTLength.swift).
+        let length = e.fftLength(atLeast: e.sub(e.add(n, n), e.index(1)))
+        let p = length.points
         let floats = e.add(e.mul(p, e.index(8)), e.add(n, n))
         memory = e.malloc(bytes: e.mul(floats, e.index(dt.byteSize)))
         let tw = e.splitComplex(dt, memory, at: e.index(0), count: p)
@@ -119,7 +120,7 @@ struct BluesteinDFT {
         b = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(3)), count: p)
         chirp = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(4)), count: n)
         e.fillTwiddles(dt, tw, count: p, period: p)
-        plan = FFTPlan(dtype: dt, points: p, log2Points: e.log2Floor(p), twiddles: tw)
+        plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
 
         // c_j from the angle π·(j² mod 2n)/n, reduced exactly in integers so long transforms keep their accuracy.
         let nF = LLVMBuildSIToFP(e.b, n.value, e.f64, "")!

@@ -4,8 +4,8 @@ import IR
 /// `toeplitz_fft`: the Toeplitz mixer as a linear FFT convolution (docs/FFT.md).
 ///
 /// Per row, the real sequences (x of length L, the kernel h of K' = min(K, L) taps, the reverse kernel at the end
-/// when bidirectional) are zero-padded to N = 2M, the least power of two ≥ L + K' − 1 (+1 bidirectional), so the
-/// circular convolution of length N equals the linear one on the L outputs. A real length-N transform runs as
+/// when bidirectional) are zero-padded to N = 2M ≥ L + K' − 1 (+1 bidirectional), M a 5-smooth FFT length
+/// (FFTLength.swift), so the circular convolution of length N equals the linear one on the L outputs. A real length-N transform runs as
 /// an M-point complex FFT of z[j] = x[2j] + i·x[2j+1] (the half-length trick), and one pass over the bins pairs k
 /// with M − k to (1) split Z into the real spectrum X, (2) multiply by the kernel's spectrum H and (3) fold the
 /// product back into the M-point half-length form of the inverse — so the inverse is again one M-point FFT, whose
@@ -31,8 +31,10 @@ extension Emitter {
 
         let taps = smin(kLen, len)
         let span = add(add(len, taps), index(pkr == nil ? -1 : 0))
-        let n = nextPowerOfTwo(smax(span, index(2)))
-        let m = lshr(n, index(1))
+        // N = 2M with M the FFT length chosen for ⌈span/2⌉ (FFTLength.swift); the half-length trick needs only N even.
+        let length = fftLength(atLeast: lshr(add(smax(span, index(2)), index(1)), index(1)))
+        let m = length.points
+        let n = add(m, m)
 
         // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
         // and the two Stockham buffers [M].
@@ -49,7 +51,7 @@ extension Emitter {
         let bufB = splitComplex(dt, memory, at: add(bufAt, add(m, m)), count: m)
         fillTwiddles(dt, tw, count: m, period: m)
         fillTwiddles(dt, rw, count: rwCount, period: n)
-        let plan = FFTPlan(dtype: dt, points: m, log2Points: log2Floor(m), twiddles: tw)
+        let plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
         let conv = RealConvolution(dt: dt, rw: rw, spectrum: spectrum)
 
         partitionedLoop(Array(lead[shared...])) { inner in
