@@ -62,10 +62,9 @@ extension Emitter {
 
     /// `FFTCost.of` on run-time factors.
     private func cost(points: Index, twos: Index, threes: Index, fives: Index) -> Index {
-        let perPoint = [(FFTCost.radix4, lshr(twos, index(1))), (FFTCost.radix2, and(twos, index(1))),
-                        (FFTCost.radix3, threes), (FFTCost.radix5, fives)]
-            .reduce(index(FFTCost.base)) { add($0, mul(index($1.0), $1.1)) }
-        return mul(points, perPoint)
+        let stages = add(add(lshr(twos, index(1)), and(twos, index(1))), add(threes, fives))
+        let missingTwos = smax(sub(index(4), twos), index(0))
+        return mul(points, add(add(index(FFTCost.base), stages), mul(index(FFTCost.narrow), missingTwos)))
     }
 
     /// 1 when x ≤ limit, else 0 (a loop count that acts as `if`).

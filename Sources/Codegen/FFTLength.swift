@@ -5,8 +5,8 @@
 /// A length is M = 2^a·3^b·5^c (5-smooth). Its stages, in order: radix 4 while the remaining sub-transform length is
 /// divisible by 4, then one radix 2 if it is divisible by 2, then radix 3 stages, then radix 5 stages.
 ///
-/// The length chosen for "at least x" is the candidate 2^a·3^b·5^c ≥ x of least estimated cost, M times the cost
-/// per point of its stages plus the per-point work around the transforms (`FFTCost`); ties go to the shorter one.
+/// The length chosen for "at least x" is the candidate 2^a·3^b·5^c ≥ x of least estimated cost (`FFTCost`); ties go
+/// to the shorter one.
 /// The candidates are, for every 3^b·5^c up to the power of two ≥ x, the least 2^a multiple ≥ x (any other
 /// multiple is longer with more stages, never cheaper).
 struct FFTFactors: Equatable {
@@ -17,19 +17,20 @@ struct FFTFactors: Equatable {
     var fives: Int
 }
 
-/// Relative cost per point of one pass (see docs/FFT.md for the measurement): the work outside the butterflies
-/// (packing, the bin pass, unpacking: `base`), and one stage of each radix.
+/// The estimated cost of a length, in units of one butterfly stage over M points (the measurement behind it is in
+/// docs/FFT.md, "Transform length"). Stages of every radix cost about the same per point there (the transforms are
+/// bound by the passes over L2, not by the butterflies' arithmetic), so each counts 1; the work around the
+/// transforms (packing, the bin pass, unpacking) counts as `base` stages. A length with fewer than four factors of
+/// two runs its radix-2, 3 and 5 stages at strides below 16, too short for the vectorized q loop (1.2–1.6× slower
+/// with three factors of two, 1.5–2× with two, 3× with one or none): `narrow` more per missing factor.
 enum FFTCost {
-    static let base = 1
-    static let radix4 = 0
-    static let radix2 = 0
-    static let radix3 = 0
-    static let radix5 = 0
+    static let base = 4
+    static let narrow = 4
 
-    /// M times the cost per point of its stages and of the work around them (integers, so the emitted rule
-    /// compares exactly the same numbers).
+    /// M times its cost per point (integers, so the emitted rule compares exactly the same numbers).
     static func of(_ f: FFTFactors) -> Int {
-        f.points * (base + radix4 * (f.twos / 2) + radix2 * (f.twos % 2) + radix3 * f.threes + radix5 * f.fives)
+        let stages = f.twos / 2 + f.twos % 2 + f.threes + f.fives
+        return f.points * (base + stages + narrow * max(0, 4 - f.twos))
     }
 }
 

@@ -111,14 +111,17 @@ struct BluesteinDFT {
         // P ≥ 2n − 1, a 5-smooth FFT length (FFTLength.swift).
         let length = e.fftLength(atLeast: e.sub(e.add(n, n), e.index(1)))
         let p = length.points
-        let floats = e.add(e.mul(p, e.index(8)), e.add(n, n))
-        memory = e.malloc(bytes: e.mul(floats, e.index(dt.byteSize)))
-        let tw = e.splitComplex(dt, memory, at: e.index(0), count: p)
-        let twoP = e.add(p, p)
-        chirpSpectrum = e.splitComplex(dt, memory, at: twoP, count: p)
-        a = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(2)), count: p)
-        b = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(3)), count: p)
-        chirp = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(4)), count: n)
+        // Four complex arrays of P, each part `stride` elements from the next (fftArrayStride), then the chirp.
+        let stride = e.fftArrayStride(p)
+        let floats = e.add(e.mul(stride, e.index(8)), e.add(n, n))
+        let memory = e.malloc(bytes: e.mul(floats, e.index(dt.byteSize)))
+        self.memory = memory
+        let array = { (k: Int, count: Index) in e.splitComplex(dt, memory, at: e.mul(stride, e.index(2 * k)), count: count) }
+        let tw = array(0, stride)
+        chirpSpectrum = array(1, stride)
+        a = array(2, stride)
+        b = array(3, stride)
+        chirp = array(4, n)
         e.fillTwiddles(dt, tw, count: p, period: p)
         plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
 

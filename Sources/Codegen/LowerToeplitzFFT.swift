@@ -37,20 +37,13 @@ extension Emitter {
         let n = add(m, m)
 
         // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
-        // and the two Stockham buffers [M].
-        let floats = add(mul(m, index(10)), index(2))
-        let memory = malloc(bytes: mul(floats, index(dt.byteSize)))
-        let tw = splitComplex(dt, memory, at: index(0), count: m)
-        let rwCount = m
-        let rw = splitComplex(dt, memory, at: add(m, m), count: rwCount)
-        let specAt = add(add(m, m), add(rwCount, rwCount))
-        let specCount = add(m, index(1))
-        let spectrum = splitComplex(dt, memory, at: specAt, count: specCount)
-        let bufAt = add(specAt, add(specCount, specCount))
-        let bufA = splitComplex(dt, memory, at: bufAt, count: m)
-        let bufB = splitComplex(dt, memory, at: add(bufAt, add(m, m)), count: m)
+        // and the two Stockham buffers [M], each part `stride` elements from the next (fftArrayStride).
+        let stride = fftArrayStride(m)
+        let memory = malloc(bytes: mul(mul(stride, index(10)), index(dt.byteSize)))
+        func array(_ k: Int) -> SplitComplex { splitComplex(dt, memory, at: mul(stride, index(2 * k)), count: stride) }
+        let (tw, rw, spectrum, bufA, bufB) = (array(0), array(1), array(2), array(3), array(4))
         fillTwiddles(dt, tw, count: m, period: m)
-        fillTwiddles(dt, rw, count: rwCount, period: n)
+        fillTwiddles(dt, rw, count: m, period: n)
         let plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
         let conv = RealConvolution(dt: dt, rw: rw, spectrum: spectrum)
 

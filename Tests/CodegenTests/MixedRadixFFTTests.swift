@@ -6,7 +6,7 @@
 // is symbolic (emitted rule) give bit-identical results only if they transform at the same length.
 //
 // Tolerances are those of ToeplitzFFTTests and FourierCodegenTests (2e-5 of the output scale in f32, 1e-12 / 1e-11
-// in f64); with M ≤ 1500 here the rounding (ε times the number of stages) stays well inside them.
+// in f64); with M ≤ 6000 here the rounding (ε times the number of stages) stays well inside them.
 import IR
 import Testing
 
@@ -69,17 +69,29 @@ import Testing
         }
     }
 
-    /// Sequence lengths whose causal convolution with K = L taps (M ≥ L) transforms at a mixed-radix length.
-    static let lengths = [3, 5, 6, 9, 10, 12, 15, 25, 27, 45, 60, 75, 97, 104, 105, 106, 125]
+    /// Sequence lengths whose causal or bidirectional convolution with K = L taps (M ≥ L) transforms at a mixed-radix
+    /// length by the rule: M = 48 (stages 4 4 3), 80 (4 4 5), 96 (4 4 2 3), 144 (4 4 3 3), 160 (4 4 2 5), 240
+    /// (4 4 3 5), 400 (4 4 5 5), 432 (4 4 3 3 3); 97 and 105 pad to 128. The rule never picks a length with
+    /// fewer than four factors of two and a factor 3 or 5 (lengthRuleKeepsTheVectorStride), so no other stages run.
+    static let lengths = [40, 70, 90, 97, 105, 140, 150, 200, 350, 420]
     /// Longer ones, held to the JIT's direct convolution in f64 (bit-identical to the interpreter's,
-    /// MixerTests.f64ConvolutionIsExact, and fast enough for a test).
-    static let longLengths = [1000, 1500, 3000]
+    /// MixerTests.f64ConvolutionIsExact, and fast enough for a test): M = 480 (4 4 2 3 5), 1024, 1600 (4 4 4 5 5),
+    /// 2160 (4 4 3 3 3 5), 3072 (4 4 4 4 4 3), 6000 (4 4 3 5 5 5).
+    static let longLengths = [470, 1000, 1500, 2100, 3000, 6000]
+
+    /// Radix 2, 3 and 5 stages run at strides of at least 16 (the vector loop's), never below: every length the rule
+    /// picks with a factor 3 or 5 has at least four factors of two.
+    @Test func lengthRuleKeepsTheVectorStride() {
+        for x in 1...20000 {
+            let f = fftLengthFactors(atLeast: x)
+            #expect(f.threes + f.fives == 0 || f.twos >= 4, "x=\(x) → \(f)")
+        }
+    }
 
     @Test func lengthsCoverEveryRadix() {
-        let stages = Set(Self.lengths.flatMap { fftStages(points: fastFFTLength(atLeast: $0))! })
-        #expect(stages == [2, 3, 4, 5])
-        let powersOfTwo = (Self.lengths + Self.longLengths).map { fastFFTLength(atLeast: $0) }.filter { $0 & ($0 - 1) == 0 }
-        #expect(powersOfTwo.count < Self.lengths.count / 4)
+        let points = (Self.lengths + Self.longLengths).map { fastFFTLength(atLeast: $0) }
+        #expect(Set(points.flatMap { fftStages(points: $0)! }) == [2, 3, 4, 5])
+        #expect(points.filter { $0 & ($0 - 1) != 0 }.count == points.count - 3)  // all but 97, 105 and 1000
     }
 
     @Test(arguments: [DType.f32, .f64])
@@ -171,10 +183,10 @@ import Testing
         }
     }
 
-    /// rfft/irfft at sizes whose Bluestein length P ≥ 2n − 1 is mixed radix (P = 25, 45, 100, 125, 250, 500, 1000).
+    /// rfft/irfft at sizes whose Bluestein length P ≥ 2n − 1 is mixed radix (P = 80, 96, 144, 240, 400, 432, 480, 1440).
     @Test(arguments: [DType.f32, .f64])
     func fourierAtMixedRadixLengths(dtype: DType) throws {
-        let sizes = [13, 23, 50, 61, 113, 243, 500]
+        let sizes = [40, 47, 70, 100, 200, 216, 240, 650]
         #expect(sizes.allSatisfy { fftStages(points: fastFFTLength(atLeast: 2 * $0 - 1))!.contains { $0 == 3 || $0 == 5 } })
         try FourierCodegenTests.checkAgainstTheInterpreter(dtype, sizes: sizes)
     }
