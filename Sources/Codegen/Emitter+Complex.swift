@@ -46,12 +46,19 @@ extension Emitter {
         SplitComplex(re: elementPointer(dt, base, at), im: elementPointer(dt, base, add(at, count)))
     }
 
+    /// Elements from the start of one run of an FFT's working memory (a re or im part of `count` values) to the next:
+    /// 16 more than `count`, so that runs whose length is a multiple of 1024 do not start at the same address
+    /// modulo 4 KiB. With them aligned so, a stage's loads and the stores of the run it writes look alike to the
+    /// CPU's memory disambiguation (4K aliasing) and crowd the same cache sets: M = 4096 and 8192 ran about a third
+    /// slower than lengths around them (docs/FFT.md).
+    func fftArrayStride(_ count: Index) -> Index { add(count, index(16)) }
+
     /// `c ? x : y` on pointers.
     func select(_ c: LLVMValueRef, _ x: SplitComplex, _ y: SplitComplex) -> SplitComplex {
         SplitComplex(re: LLVMBuildSelect(b, c, x.re, y.re, "")!, im: LLVMBuildSelect(b, c, x.im, y.im, "")!)
     }
 
-    // MARK: integer helpers for power-of-two plans
+    // MARK: integer helpers for FFT plans (shifts and masks by powers of two)
 
     func shl(_ x: Index, _ y: Index) -> Index {
         if let a = x.known, let c = y.known { return index(a << c) }
@@ -66,18 +73,6 @@ extension Emitter {
     func and(_ x: Index, _ y: Index) -> Index {
         if let a = x.known, let c = y.known { return index(a & c) }
         return Index(value: LLVMBuildAnd(b, x.value, y.value, "")!, known: nil)
-    }
-
-    /// ⌊log2 x⌋ for x ≥ 1.
-    func log2Floor(_ x: Index) -> Index {
-        if let a = x.known, a >= 1 { return index(63 - a.leadingZeroBitCount) }
-        let lz = intrinsic("ctlz", [i64], [x.value, LLVMConstInt(i1, 0, 0)])
-        return sub(index(63), Index(value: lz, known: nil))
-    }
-
-    /// The least power of two ≥ x, for x ≥ 2.
-    func nextPowerOfTwo(_ x: Index) -> Index {
-        shl(index(1), add(log2Floor(sub(x, index(1))), index(1)))
     }
 
     /// The i1 `x != 0`.

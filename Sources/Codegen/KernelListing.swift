@@ -41,8 +41,8 @@ public enum KernelListing {
             let x = inst.operands[causal ? 1 : 2], k = inst.operands[0]
             let lDim = x.type.shape.last!, kDim = k.type.shape.last!
             var lines = [
-                "fft: linear convolution, real length N = \(FFTSizes.ruleDescription) ≥ L + min(K, L) − \(causal ? 1 : 0)"
-                    + " (L = \(lDim), K = \(kDim)), as M = N/2 complex points (half-length trick)"
+                "fft: linear convolution, real length N = 2M ≥ L + min(K, L) − \(causal ? 1 : 0) (L = \(lDim), K = \(kDim)),"
+                    + " M = \(FFTSizes.ruleDescription) ≥ N/2, as M complex points (half-length trick)"
             ]
             if let l = lDim.resolve(sizes), let kk = kDim.resolve(sizes) {
                 let span = l + Swift.min(kk, l) - (causal ? 1 : 0)
@@ -59,7 +59,7 @@ public enum KernelListing {
         case .rfft(_, let n), .irfft(_, let n):
             var lines = ["fft: Bluestein DFT of n = \(n) points on a P-point FFT, P = \(FFTSizes.ruleDescription) ≥ 2n − 1"]
             if let size = n.resolve(sizes) {
-                let p = FFTSizes.fastLength(atLeast: Swift.max(2 * size - 1, 2))
+                let p = FFTSizes.fastLength(atLeast: 2 * size - 1)
                 lines.append("fft: P = \(p): " + FFTSizes.stageDescription(points: p) + " per transform")
             }
             return lines
@@ -69,25 +69,23 @@ public enum KernelListing {
     }
 }
 
-/// The transform lengths the FFT kernels choose (LowerToeplitzFFT, LowerFourier), computed in Swift for the listing.
+/// The transform lengths the FFT kernels choose (FFTLength.swift), stated for the listing.
 private enum FFTSizes {
-    static let ruleDescription = "the least power of two"
+    static let ruleDescription = "the cheapest 5-smooth length (FFTCost)"
 
-    static func fastLength(atLeast n: Int) -> Int {
-        var p = 1
-        while p < n { p *= 2 }
-        return p
-    }
+    static func fastLength(atLeast n: Int) -> Int { fastFFTLength(atLeast: n) }
 
-    /// M = N/2 for a real length N ≥ span (N at least 2).
-    static func halfLength(span: Int) -> Int { fastLength(atLeast: Swift.max(span, 2)) / 2 }
+    /// M for a real length N = 2M ≥ span: the length chosen for ⌈span/2⌉ (as toeplitzFFTLengths).
+    static func halfLength(span: Int) -> Int { fastFFTLength(atLeast: (Swift.max(span, 2) + 1) / 2) }
 
-    /// "6 radix-4 stages, 1 radix-2 stage": Stockham radix 4 while 4 divides, then radix 2.
+    /// "6 radix-4 stages, 1 radix-2 stage", in stage order.
     static func stageDescription(points m: Int) -> String {
-        var fours = 0, twos = 0, n = m
-        while n % 4 == 0 { n /= 4; fours += 1 }
-        while n % 2 == 0 { n /= 2; twos += 1 }
-        let parts = [(fours, 4), (twos, 2)].filter { $0.0 > 0 }.map { "\($0.0) radix-\($0.1) stage\($0.0 == 1 ? "" : "s")" }
+        guard let stages = fftStages(points: m) else { return "not a 5-smooth length" }
+        var parts: [String] = []
+        for radix in [4, 2, 3, 5] {
+            let count = stages.filter { $0 == radix }.count
+            if count > 0 { parts.append("\(count) radix-\(radix) stage\(count == 1 ? "" : "s")") }
+        }
         return parts.isEmpty ? "no stages (one point)" : parts.joined(separator: ", ")
     }
 }

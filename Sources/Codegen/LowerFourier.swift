@@ -1,10 +1,10 @@
 import CLLVM
 import IR
 
-/// `rfft` and `irfft` (NumPy's semantics, Interpreter/Fourier.swift) through the power-of-two FFT of Emitter+FFT.swift.
+/// `rfft` and `irfft` (NumPy's semantics, Interpreter/Fourier.swift) through the FFT of Emitter+FFT.swift.
 /// Their length n is any size, so each line's DFT runs by Bluestein's algorithm: with the chirp c_j = e^{−iπj²/n},
 ///     X[k] = c_k · Σ_t (x_t c_t) · conj(c_{k−t}),
-/// a convolution of length n computed as a circular one of a power of two P ≥ 2n − 1 — one forward FFT of the
+/// a convolution of length n computed as a circular one of a 5-smooth length P ≥ 2n − 1 — one forward FFT of the
 /// chirped line, a product with the (once per chunk) spectrum of conj(c), one inverse FFT, and the chirp again.
 /// The inverse DFT is conj(DFT(conj X)). Lines along `axis` are partitioned across threads; each chunk prepares its
 /// tables once in its workspace from the host (ChunkWorkspace: the chirp [n], twiddles, the chirp spectrum and two
@@ -105,30 +105,30 @@ struct BluesteinDFT {
     let a: SplitComplex
     let b: SplitComplex
 
-    /// P = the least power of two ≥ 2n − 1 (at least 2).
-    static func points(_ e: Emitter, size n: Index) -> Index {
-        e.nextPowerOfTwo(e.smax(e.sub(e.add(n, n), e.index(1)), e.index(2)))
-    }
-
-    /// Bytes of the tables and buffers in `memory`: twiddles, chirp spectrum and two buffers [P], the chirp [n], all
-    /// complex (split).
+    /// Bytes of the tables and buffers in `memory`: twiddles, chirp spectrum and two buffers [P] (each part
+    /// fftArrayStride(P) apart), the chirp [n], all complex (split); P = the 5-smooth FFT length ≥ 2n − 1.
     static func workspaceBytes(_ e: Emitter, _ dt: DType, size n: Index) -> Index {
-        e.mul(e.add(e.mul(points(e, size: n), e.index(8)), e.add(n, n)), e.index(dt.byteSize))
+        let stride = e.fftArrayStride(e.fftLength(atLeast: e.sub(e.add(n, n), e.index(1))).points)
+        return e.mul(e.add(e.mul(stride, e.index(8)), e.add(n, n)), e.index(dt.byteSize))
     }
 
     /// Builds the tables in `memory` (of `workspaceBytes`).
     init(_ e: Emitter, _ dt: DType, size n: Index, memory: LLVMValueRef) {
         self.dt = dt
         size = n
-        let p = Self.points(e, size: n)
-        let tw = e.splitComplex(dt, memory, at: e.index(0), count: p)
-        let twoP = e.add(p, p)
-        chirpSpectrum = e.splitComplex(dt, memory, at: twoP, count: p)
-        a = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(2)), count: p)
-        b = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(3)), count: p)
-        chirp = e.splitComplex(dt, memory, at: e.mul(twoP, e.index(4)), count: n)
+        // P ≥ 2n − 1, a 5-smooth FFT length (FFTLength.swift).
+        let length = e.fftLength(atLeast: e.sub(e.add(n, n), e.index(1)))
+        let p = length.points
+        // Four complex arrays of P, each part `stride` elements from the next (fftArrayStride), then the chirp.
+        let stride = e.fftArrayStride(p)
+        let array = { (k: Int, count: Index) in e.splitComplex(dt, memory, at: e.mul(stride, e.index(2 * k)), count: count) }
+        let tw = array(0, stride)
+        chirpSpectrum = array(1, stride)
+        a = array(2, stride)
+        b = array(3, stride)
+        chirp = array(4, n)
         e.fillTwiddles(dt, tw, count: p, period: p)
-        plan = FFTPlan(dtype: dt, points: p, log2Points: e.log2Floor(p), twiddles: tw)
+        plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
 
         // c_j from the angle π·(j² mod 2n)/n, reduced exactly in integers so long transforms keep their accuracy.
         let nF = LLVMBuildSIToFP(e.b, n.value, e.f64, "")!

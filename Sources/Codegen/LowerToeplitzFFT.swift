@@ -4,8 +4,8 @@ import IR
 /// `toeplitz_fft`: the Toeplitz mixer as a linear FFT convolution (docs/FFT.md).
 ///
 /// Per row, the real sequences (x of length L, the kernel h of K' = min(K, L) taps, the reverse kernel at the end
-/// when bidirectional) are zero-padded to N = 2M, the least power of two ≥ L + K' − 1 (+1 bidirectional), so the
-/// circular convolution of length N equals the linear one on the L outputs. A real length-N transform runs as
+/// when bidirectional) are zero-padded to N = 2M ≥ L + K' − 1 (+1 bidirectional), M a 5-smooth FFT length
+/// (FFTLength.swift), so the circular convolution of length N equals the linear one on the L outputs. A real length-N transform runs as
 /// an M-point complex FFT of z[j] = x[2j] + i·x[2j+1] (the half-length trick), and one pass over the bins pairs k
 /// with M − k to (1) split Z into the real spectrum X, (2) multiply by the kernel's spectrum H and (3) fold the
 /// product back into the M-point half-length form of the inverse — so the inverse is again one M-point FFT, whose
@@ -32,29 +32,28 @@ extension Emitter {
         let innerCount = product(innerExt)
 
         let bidirectional = pkr != nil
-        let (taps, n, m) = toeplitzFFTLengths(kLen: kLen, len: len, bidirectional: bidirectional)
+        let (taps, n, length) = toeplitzFFTLengths(kLen: kLen, len: len, bidirectional: bidirectional)
+        let m = length.points
         let memory = chunkWorkspace { e in
             let rows = e.toeplitzRows(out, k, x)
-            return e.toeplitzFFTWorkspaceBytes(dt, e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).m)
+            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).length.points
+            return e.toeplitzFFTWorkspaceBytes(dt, m)
         }
-        let tw = splitComplex(dt, memory, at: index(0), count: m)
-        let rwCount = m
-        let rw = splitComplex(dt, memory, at: add(m, m), count: rwCount)
-        let specAt = add(add(m, m), add(rwCount, rwCount))
+        // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
+        // and the two Stockham buffers [M], each part `stride` elements from the next (fftArrayStride).
+        let stride = fftArrayStride(m)
+        func array(_ k: Int) -> SplitComplex { splitComplex(dt, memory, at: mul(stride, index(2 * k)), count: stride) }
+        let (tw, rw, spectrum, bufA, bufB) = (array(0), array(1), array(2), array(3), array(4))
         let specCount = add(m, index(1))
-        let spectrum = splitComplex(dt, memory, at: specAt, count: specCount)
-        let bufAt = add(specAt, add(specCount, specCount))
-        let bufA = splitComplex(dt, memory, at: bufAt, count: m)
-        let bufB = splitComplex(dt, memory, at: add(bufAt, add(m, m)), count: m)
         fillTwiddles(dt, tw, count: m, period: m)
-        fillTwiddles(dt, rw, count: rwCount, period: n)
-        let plan = FFTPlan(dtype: dt, points: m, log2Points: log2Floor(m), twiddles: tw)
+        fillTwiddles(dt, rw, count: m, period: n)
+        let plan = FFTPlan(dtype: dt, length: length, twiddles: tw)
 
         // Kept spectra (PersistentMemory, when the host gives it: the kernel depends only on weights and sizes): a
         // filled flag (i64) per iteration of the partitioned loop, then that iteration's spectrum [M + 1] (split).
         let kept = persistentMemory(caching: bidirectional ? [0, 1] : [0]) { e in
             let rows = e.toeplitzRows(out, k, x)
-            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).m
+            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).length.points
             let iterations = e.product(e.extents(Array(rows.lead[shared...])))
             return e.mul(iterations, e.add(e.index(8), e.mul(e.add(e.add(m, m), e.index(2)), e.index(dt.byteSize))))
         }
@@ -105,19 +104,20 @@ extension Emitter {
         }
     }
 
-    /// The taps K' = min(K, L) that reach an output, the real transform length N (the least power of two ≥
-    /// L + K' − 1, + 1 bidirectional, at least 2) and the complex half length M = N/2.
-    func toeplitzFFTLengths(kLen: Index, len: Index, bidirectional: Bool) -> (taps: Index, n: Index, m: Index) {
+    /// The taps K' = min(K, L) that reach an output, the real transform length N = 2M and the FFT length M: the length
+    /// FFTLength chooses for ⌈span/2⌉, span = L + K' − 1 (+ 1 bidirectional), at least 1 (the half-length trick needs
+    /// only N even).
+    func toeplitzFFTLengths(kLen: Index, len: Index, bidirectional: Bool) -> (taps: Index, n: Index, length: FFTLength) {
         let taps = smin(kLen, len)
         let span = add(add(len, taps), index(bidirectional ? 0 : -1))
-        let n = nextPowerOfTwo(smax(span, index(2)))
-        return (taps, n, lshr(n, index(1)))
+        let length = fftLength(atLeast: lshr(add(smax(span, index(2)), index(1)), index(1)))
+        return (taps, add(length.points, length.points), length)
     }
 
     /// Bytes of a chunk's workspace: (complex, split) tw [M] (FFT twiddles), rw [M] (W_N^k for the real split),
-    /// spectrum [M + 1] and the two Stockham buffers [M] — 10M + 2 elements.
+    /// spectrum [M + 1] and the two Stockham buffers [M], each part fftArrayStride(M) elements from the next.
     func toeplitzFFTWorkspaceBytes(_ dt: DType, _ m: Index) -> Index {
-        mul(add(mul(m, index(10)), index(2)), index(dt.byteSize))
+        mul(mul(fftArrayStride(m), index(10)), index(dt.byteSize))
     }
 
     /// Real sample `v` at position `pos` of a sequence packed as z[j] = s[2j] + i·s[2j+1].

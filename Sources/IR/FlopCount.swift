@@ -80,8 +80,10 @@ public struct FlopCount: Sendable, Equatable {
             if !causal { pairs += causalPairs(len - 1, taps) }  // Σ_i min(L-1-i, Lk): the same count shifted by one
             return 2 * channels * pairs
         case .toeplitzFFT(let causal, let skip, let gate):
-            // Per channel, by the FFT algorithm that runs: three real transforms of the padded length N (2.5·N·log₂N
-            // each, the usual count), the spectrum product (6 per bin), the skip (2 per step) and the gate (1).
+            // Per channel: three real transforms of the padded length N (2.5·N·log₂N each, the usual count), the
+            // spectrum product (6 per bin), the skip (2 per step) and the gate (1). N is counted as the power of two ≥
+            // the span, the nominal size; the JIT may pad to a shorter 5-smooth length (docs/FFT.md), which this count
+            // ignores.
             let k = s[0], x = s[causal ? 1 : 2]
             let len = x.last ?? 1, taps = min(k.last ?? 1, len)
             guard let y = inst.result.type.resolve(b) else { return nil }

@@ -16,7 +16,7 @@ import IR
 // PERF-NOTES measured 3.36 vs 2.02 GFLOP for the whole workload). `.chunked` forces it on every such scan.
 //
 // A causal or bidirectional Toeplitz mixer has a third form too, `toeplitz_fft` (docs/FFT.md): O(N log N) per row with
-// N the power of two ≥ L + K' − 1, K' = min(K, L) taps, against L·K' multiply-adds directly. `auto` picks it when
+// N a 5-smooth length ≥ L + K' − 1, K' = min(K, L) taps, against L·K' multiply-adds directly. `auto` picks it when
 // K' is at least `fftMinTaps` (measured on this machine, docs/FFT.md) or unknown — a symbolic kernel length is the
 // sequence length in every long-convolution model; `.fft` forces it for every Toeplitz mixer.
 //

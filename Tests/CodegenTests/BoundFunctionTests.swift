@@ -54,8 +54,10 @@ import Testing
         // The first convolution keeps its spectra (its kernel is weight-only), the second cannot (its kernel is u).
         #expect(compiled.code.weightOnly.persistentCalls.filter { $0 }.count == 1)
         // Three sizes cached: the generated kernel k [6, L] and the kept spectra (M + 1 complex and a flag per channel),
-        // for L = 300 (N = 1024), 77 (N = 256) and 1 (N = 2).
-        let kept = [(300, 512), (77, 128), (1, 1)].reduce(0) { acc, c in acc + 6 * c.0 * 4 + 6 * (8 + (2 * c.1 + 2) * 4) }
+        // for L = 300, 77 and 1 (span 2L − 1, M the FFT length for ⌈span/2⌉ = L).
+        let kept = [300, 77, 1].reduce(0) { acc, len in
+            acc + 6 * len * 4 + 6 * (8 + (2 * fastFFTLength(atLeast: len) + 2) * 4)
+        }
         #expect(bound.keptBytes == kept)
     }
 

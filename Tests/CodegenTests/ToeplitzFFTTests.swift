@@ -106,8 +106,9 @@ import Testing
     }
 
     /// Each chunk works in its own slice of the run's arena (ChunkWorkspace), sized by the same code as the kernel's
-    /// layout: L = K = 300 → N = 1024, M = 512, 10M + 2 floats per chunk (rounded up to 64 bytes), after the output
-    /// [2, 40, 300]. The kernels allocate nothing themselves, so the arena is the run's whole working memory.
+    /// layout: L = K = 300 → span 599, M = the FFT length for 300, ten runs of M + 16 floats per chunk (rounded up to
+    /// 64 bytes), after the output [2, 40, 300]. The kernels allocate nothing themselves, so the arena is the run's
+    /// whole working memory.
     @Test func workspaceIsOneArenaSlicePerChunk() throws {
         let f = try function("""
             func @fft {
@@ -119,7 +120,8 @@ import Testing
             """)
         let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 1))
         let inputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
-        let perChunk = ((10 * 512 + 2) * 4 + 63) / 64 * 64
+        let m = fastFFTLength(atLeast: 300)
+        let perChunk = (10 * (m + 16) * 4 + 63) / 64 * 64
         for t in [1, 2, 3] {
             let run = try compiled.execute(inputs: inputs, params: [:], threads: t)
             #expect(run.chunks == [t])
@@ -129,12 +131,14 @@ import Testing
         }
     }
 
-    /// `--emit kernels` states the butterfly plan of each FFT instruction: for L = K = 300 causal, N = 1024 and
-    /// M = 512 = 4^4 · 2; bidirectional adds a slot (601 → still 1024); the fused epilogue; Bluestein's P for rfft.
+    /// `--emit kernels` states the butterfly plan of each FFT instruction: for L = K = 300 causal (span 599) the length
+    /// the rule chooses for 300, and its stages; the fused epilogue; Bluestein's P for rfft (n = 100: P ≥ 199).
     @Test func listingShowsTheButterflyPlan() throws {
         let f = try function(Self.source, .f32)
         let text = try KernelListing.text(f, options: CodegenOptions(optLevel: 1), sizes: ["L": 300, "K": 300])
-        #expect(text.contains("fft: N = 1024, M = 512: 4 radix-4 stages, 1 radix-2 stage per transform"))
+        let m = fastFFTLength(atLeast: 300)
+        #expect(text.contains("fft: N = \(2 * m), M = \(m): "), "\(text)")
+        #expect(m == 320 && text.contains("M = 320: 3 radix-4 stages, 1 radix-5 stage per transform"))
         #expect(text.contains("fft: fused into the inverse pass: spectrum product, skip + d·x, gate · g"))
         #expect(!text.contains("chosen in the kernel"))
         #expect(try KernelListing.text(f, options: CodegenOptions(optLevel: 1)).contains("chosen in the kernel from the run's L and K"))
@@ -146,7 +150,8 @@ import Testing
               output "im" = %2
             }
             """)
-        #expect(try KernelListing.text(dft, options: CodegenOptions(optLevel: 1), sizes: ["L": 7]).contains("fft: P = 256: 4 radix-4 stages per transform"))
+        let p = fastFFTLength(atLeast: 199)
+        #expect(try KernelListing.text(dft, options: CodegenOptions(optLevel: 1), sizes: ["L": 7]).contains("fft: P = \(p): "))
     }
 
     /// One channel at L = 65536 (N = 131072) with a kernel as long as the sequence, against the f64 direct

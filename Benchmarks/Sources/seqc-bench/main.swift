@@ -31,6 +31,8 @@ struct Options {
     var length = 2048
     /// Measure the direct/FFT convolution crossover instead of the workloads (docs/FFT.md).
     var crossover = false
+    /// Time W2's convolution at these lengths instead of the workloads (docs/FFT.md, transform lengths).
+    var fftLengths: [Int] = []
     var workloadsDir: String = {
         // Sources/seqc-bench/main.swift → Benchmarks/workloads
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -48,6 +50,7 @@ func usage() -> Never {
     usage: seqc-bench [--workload W1|W2|W3|W4|W5|W6|W7|W8|LM1|LM2|all[,…]] [--threads 1,2] [--runs N] [--warmup N]
                       [--verify-length L] [--length L] [--workloads DIR] [--models DIR] [--json]
            seqc-bench --crossover [--length L] [--runs N]   (direct vs FFT Toeplitz convolution by kernel taps)
+           seqc-bench --fft-lengths L1,L2,… [--runs N]        (W2's FFT convolution at each length, 1 thread)
 
     """.utf8))
     exit(2)
@@ -79,6 +82,7 @@ func parseOptions() -> Options {
         case "--models": o.modelsDir = value()
         case "--json": o.json = true
         case "--crossover": o.crossover = true
+        case "--fft-lengths": o.fftLengths = ints(value())
         case "-h", "--help": usage()
         default:
             FileHandle.standardError.write(Data("seqc-bench: unknown argument \(a)\n".utf8))
@@ -315,6 +319,18 @@ func emitError(_ w: Workload, _ message: String) {
 
 let workloads = mixerWorkloads + modelWorkloads
 
+/// One warm-up run, then `--runs` timed runs (ms) of `compiled` on 1 thread.
+func timeOneThread(_ compiled: CompiledModel, _ inputs: [String: Tensor], _ weights: [String: Tensor]) throws -> [Double] {
+    compiled.threads = 1
+    _ = try compiled.run(inputs: inputs, weights: weights)
+    let clock = ContinuousClock()
+    return try (0..<options.runs).map { _ in
+        let s = clock.now
+        _ = try compiled.run(inputs: inputs, weights: weights)
+        return milliseconds(clock.now - s)
+    }
+}
+
 /// The Toeplitz crossover behind `fftMinTaps`: 64 channels at length `--length`, kernels of K taps, through the
 /// JIT at -O3 on 1 thread with the mixers forced direct and forced FFT; the fastest of the runs of each (the least
 /// disturbed by a busy machine) and their ratio.
@@ -329,16 +345,7 @@ func measureCrossover() {
         for mixers in [MixerAlgorithm.direct, .fft] {
             do {
                 let compiled = try Model(source: source).compile(optLevel: 3, mixers: mixers)
-                compiled.threads = 1
-                _ = try compiled.run(inputs: inputs, weights: weights)
-                var times: [Double] = []
-                let clock = ContinuousClock()
-                for _ in 0..<options.runs {
-                    let s = clock.now
-                    _ = try compiled.run(inputs: inputs, weights: weights)
-                    times.append(milliseconds(clock.now - s))
-                }
-                medians.append(times.min()!)
+                medians.append(try timeOneThread(compiled, inputs, weights).min()!)
             } catch {
                 print("K=\(taps) \(mixers): \(error)")
                 return
@@ -350,6 +357,30 @@ func measureCrossover() {
 
 if options.crossover {
     measureCrossover()
+    exit(0)
+}
+
+/// W2's model (768 channels, kernels as long as the sequence, D skip) at each of `--fft-lengths`, through the JIT at
+/// -O3 on 1 thread: median, min and max of the runs, and the median per channel and per sample (to compare lengths).
+func measureFFTLengths() {
+    print("L | median ms | min ms | max ms | ns per sample   (W2: 768 channels, 1 thread, \(options.runs) runs)")
+    let path = (options.workloadsDir as NSString).appendingPathComponent("w2_long_conv.seq")
+    for L in options.fftLengths {
+        var rng = SplitMix64(seed: 0x5EC0)
+        let inputs = ["u": uniform([1, 768, L], -1, 1, &rng)]
+        let weights = ["kernel": uniform([768, L], -1, 1, &rng), "D": uniform([768], 0.5, 1.5, &rng)]
+        do {
+            let times = try timeOneThread(try Model(contentsOf: path).compile(optLevel: 3), inputs, weights).sorted()
+            let median = times[times.count / 2]
+            print("\(L) | \(fmt(median)) | \(fmt(times.first!)) | \(fmt(times.last!)) | \(fmt(median * 1e6 / Double(768 * L)))")
+        } catch {
+            print("L=\(L): \(error)")
+        }
+    }
+}
+
+if !options.fftLengths.isEmpty {
+    measureFFTLengths()
     exit(0)
 }
 
