@@ -105,6 +105,10 @@ def main():
     w(f"Measured {meta.get('date', '?')} at commit `{meta.get('commit', '?')}`; float32, batch 1; median of "
       f"{meta.get('runs', '?')} timed runs after a warm-up (seqc-scanop: {meta.get('slow_runs', '?')}); whole run "
       f"{meta.get('wall_s', '?')} s.")
+    if "remeasured" in meta:
+        # Rows re-measured later by a partial run (WORKLOADS=…), replacing those workloads' rows of the run above.
+        w("")
+        w(f"**Re-measured:** {meta['remeasured']}")
     w("")
     w("Reproduce (from the repository root; installs `jax[cpu]` with pip and gcc with apt if missing):")
     w("")
