@@ -9,7 +9,7 @@ public enum MixerOp: Hashable, Sendable {
     /// (the S4 convention). `%y = toeplitz %k, %x {causal = true} : f32[B, H, L]`
     case toeplitz(causal: Bool)
     /// `toeplitz` computed as a linear FFT convolution (same operands, type and meaning; rounding differs): each
-    /// row is zero-padded to a power-of-two length N ≥ L + min(K, L) − 1 (+1 when bidirectional, so the reverse
+    /// row is zero-padded to an even length N = 2M ≥ L + min(K, L) − 1 (M 5-smooth) (+1 when bidirectional, so the reverse
     /// kernel sits at the end without wrapping), transformed as N/2 complex points, multiplied by the kernel's
     /// spectrum and transformed back (docs/FFT.md). `select-mixer-algorithms` chooses it for long kernels.
     /// With `skip`, an operand d [..., 1] after x (broadcasting over the rows like the kernel) adds the skip d·x in
