@@ -29,6 +29,7 @@ import jax.numpy as jnp
 from jax import lax
 
 import mamba_models as mm
+from peer_result import report
 
 jax.config.update("jax_enable_x64", False)
 
@@ -347,13 +348,8 @@ def main():
             t0 = time.perf_counter()
             compiled(*xs).block_until_ready()
             times.append((time.perf_counter() - t0) * 1e3)
-        times.sort()
-        med = float(np.median(times))
-        print(f"{wl} jax threads={threads}: median {med:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f}, "
-              f"{len(times)} runs; compile {compile_ms:.0f} ms)", file=sys.stderr)
-        print(json.dumps({"workload": wl, "impl": "jax", "threads": threads, "median_ms": round(med, 3),
-                          "min_ms": round(times[0], 3), "max_ms": round(times[-1], 3), "runs": len(times),
-                          "compile_ms": round(compile_ms, 1), "jax_version": jax.__version__}), flush=True)
+        report(wl, "jax", threads, times, note=f"; compile {compile_ms:.0f} ms", compile_ms=round(compile_ms, 1),
+               jax_version=jax.__version__)
 
 
 if __name__ == "__main__":

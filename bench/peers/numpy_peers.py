@@ -12,6 +12,7 @@ import sys
 import time
 
 import numpy as np
+from peer_result import report
 
 SHAPES = {"W7a": (768, 3072), "W7b": (1536, 768)}
 
@@ -44,13 +45,7 @@ def main():
             t0 = time.perf_counter()
             np.matmul(x, wt, out=y)
             times.append((time.perf_counter() - t0) * 1e3)
-        times.sort()
-        med = float(np.median(times))
-        print(f"{wl} numpy threads={args.threads}: median {med:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f})",
-              file=sys.stderr)
-        print(json.dumps({"workload": wl, "impl": "numpy", "threads": args.threads, "median_ms": round(med, 3),
-                          "min_ms": round(times[0], 3), "max_ms": round(times[-1], 3), "runs": len(times),
-                          "numpy_version": np.__version__}), flush=True)
+        report(wl, "numpy", args.threads, times, numpy_version=np.__version__)
 
 
 if __name__ == "__main__":

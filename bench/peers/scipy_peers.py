@@ -18,6 +18,7 @@ import time
 import numpy as np
 import scipy
 import scipy.fft
+from peer_result import report
 
 H, L_FULL, MODES = 768, 8192, 64
 
@@ -115,13 +116,7 @@ def main():
             t0 = time.perf_counter()
             fn(d, args.threads)
             times.append((time.perf_counter() - t0) * 1e3)
-        times.sort()
-        med = float(np.median(times))
-        print(f"{wl} scipy threads={args.threads}: median {med:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f}, "
-              f"{len(times)} runs)", file=sys.stderr)
-        print(json.dumps({"workload": wl, "impl": "scipy", "threads": args.threads, "median_ms": round(med, 3),
-                          "min_ms": round(times[0], 3), "max_ms": round(times[-1], 3), "runs": len(times),
-                          "scipy_version": scipy.__version__}), flush=True)
+        report(wl, "scipy", args.threads, times, scipy_version=scipy.__version__)
 
 
 if __name__ == "__main__":

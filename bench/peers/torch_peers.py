@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 import mamba_models as mm
+from peer_result import report
 
 
 def torch_s6(dt, A, B, C, u):
@@ -103,13 +104,7 @@ def main():
                 t0 = time.perf_counter()
                 fn(*xs)
                 times.append((time.perf_counter() - t0) * 1e3)
-        times.sort()
-        med = float(np.median(times))
-        print(f"{wl} torch threads={args.threads}: median {med:.3f} ms (min {times[0]:.3f}, max {times[-1]:.3f}, "
-              f"{len(times)} runs)", file=sys.stderr)
-        print(json.dumps({"workload": wl, "impl": "torch", "threads": args.threads, "median_ms": round(med, 3),
-                          "min_ms": round(times[0], 3), "max_ms": round(times[-1], 3), "runs": len(times),
-                          "torch_version": torch.__version__}), flush=True)
+        report(wl, "torch", args.threads, times, torch_version=torch.__version__)
 
 
 if __name__ == "__main__":
