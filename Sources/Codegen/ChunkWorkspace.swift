@@ -6,7 +6,8 @@
 /// - A lowering asks for it with `Emitter.chunkWorkspace(bytes:)`, handing the size as code: a closure that emits
 ///   the byte count from the symbol sizes alone. ModuleBuilder emits that closure a second time as the external
 ///   function `i64 seqc_k<k>_workspace(ptr dims)`, so the host and the kernel compute the size with the same code.
-/// - The kernel receives the slice as its last parameter, `ptr noalias workspace` (64-byte aligned).
+/// - The kernel receives the slice as its `ptr noalias workspace` parameter (64-byte aligned; after it comes the
+///   persistent memory, PersistentMemory.swift).
 /// - Runtime calls the size function once per call, gives chunk c the slice at c × `perChunk(bytes)` of one region
 ///   at the end of the arena, and sizes that region for the largest call (kernels run one after another).
 /// - The ahead-of-time entry `seqc_entry(ptr buffers, ptr dims, ptr workspace)` runs every kernel whole with one

@@ -59,7 +59,7 @@ public enum KernelListing {
         case .rfft(_, let n), .irfft(_, let n):
             var lines = ["fft: Bluestein DFT of n = \(n) points on a P-point FFT, P = \(FFTSizes.ruleDescription) ≥ 2n − 1"]
             if let size = n.resolve(sizes) {
-                let p = FFTSizes.fastLength(atLeast: 2 * size - 1)
+                let p = fastFFTLength(atLeast: 2 * size - 1)
                 lines.append("fft: P = \(p): " + FFTSizes.stageDescription(points: p) + " per transform")
             }
             return lines
@@ -72,8 +72,6 @@ public enum KernelListing {
 /// The transform lengths the FFT kernels choose (FFTLength.swift), stated for the listing.
 private enum FFTSizes {
     static let ruleDescription = "the cheapest 5-smooth length (FFTCost)"
-
-    static func fastLength(atLeast n: Int) -> Int { fastFFTLength(atLeast: n) }
 
     /// M for a real length N = 2M ≥ span: the length chosen for ⌈span/2⌉ (as toeplitzFFTLengths).
     static func halfLength(span: Int) -> Int { fastFFTLength(atLeast: (Swift.max(span, 2) + 1) / 2) }

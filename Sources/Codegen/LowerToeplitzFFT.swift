@@ -34,11 +34,12 @@ extension Emitter {
         let bidirectional = pkr != nil
         let (taps, n, length) = toeplitzFFTLengths(kLen: kLen, len: len, bidirectional: bidirectional)
         let m = length.points
-        let memory = chunkWorkspace { e in
+        // The size functions (workspace, persistent memory) recompute M from the symbol sizes, as the kernel does.
+        let lengthFromSizes = { (e: Emitter) -> Index in
             let rows = e.toeplitzRows(out, k, x)
-            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).length.points
-            return e.toeplitzFFTWorkspaceBytes(dt, m)
+            return e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).length.points
         }
+        let memory = chunkWorkspace { e in e.toeplitzFFTWorkspaceBytes(dt, lengthFromSizes(e)) }
         // Working memory (complex, split): tw [M] (FFT twiddles), rw [M] (W_N^k for the real split), spectrum [M + 1],
         // and the two Stockham buffers [M], each part `stride` elements from the next (fftArrayStride).
         let stride = fftArrayStride(m)
@@ -52,9 +53,8 @@ extension Emitter {
         // Kept spectra (PersistentMemory, when the host gives it: the kernel depends only on weights and sizes): a
         // filled flag (i64) per iteration of the partitioned loop, then that iteration's spectrum [M + 1] (split).
         let kept = persistentMemory(caching: bidirectional ? [0, 1] : [0]) { e in
-            let rows = e.toeplitzRows(out, k, x)
-            let m = e.toeplitzFFTLengths(kLen: rows.kLen, len: rows.len, bidirectional: bidirectional).length.points
-            let iterations = e.product(e.extents(Array(rows.lead[shared...])))
+            let m = lengthFromSizes(e)
+            let iterations = e.product(e.extents(Array(lead[shared...])))
             return e.mul(iterations, e.add(e.index(8), e.mul(e.add(e.add(m, m), e.index(2)), e.index(dt.byteSize))))
         }
         let keeps = LLVMBuildICmp(b, LLVMIntNE, kept, LLVMConstNull(ptr), "")!

@@ -21,12 +21,14 @@ final class WeightCache: @unchecked Sendable {
         init(dims: [Int64], valueBytes: [Int: Int], persistentBytes: [Int: Int]) {
             self.dims = dims
             func allocate(_ n: Int) -> UnsafeMutableRawPointer {
-                let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: MemoryPlan.alignment)
-                p.initializeMemory(as: UInt8.self, repeating: 0, count: max(n, 1))
+                UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: MemoryPlan.alignment)
+            }
+            values = valueBytes.mapValues(allocate)  // written by their kernels before anything reads them
+            persistent = persistentBytes.mapValues { n in
+                let p = allocate(n)
+                p.initializeMemory(as: UInt8.self, repeating: 0, count: max(n, 1))  // kernels' "not filled" flags
                 return p
             }
-            values = valueBytes.mapValues(allocate)
-            persistent = persistentBytes.mapValues(allocate)
             bytes = valueBytes.values.reduce(0, +) + persistentBytes.values.reduce(0, +)
         }
 

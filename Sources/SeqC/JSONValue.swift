@@ -22,6 +22,23 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
+    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped), for the JSON that
+    /// `seqc bench --json` and the benchmarks write.
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+
     /// Parses JSON bytes; `file` names the source in the error.
     public static func parse(_ data: Data, file: String) throws(SeqCError) -> JSONValue {
         do {

@@ -47,11 +47,11 @@ struct BenchReport {
     func json() -> String {
         let s = sorted
         var fields: [(String, String)] = [
-            ("model", quote(model)), ("file", quote(file)), ("threads", "\(threads)"), ("opt_level", "\(optLevel)"),
+            ("model", JSONValue.quoted(model)), ("file", JSONValue.quoted(file)), ("threads", "\(threads)"), ("opt_level", "\(optLevel)"),
             ("seed", "\(seed)"),
-            ("inputs", "{" + inputs.map { "\(quote($0.name)):{\"shape\":[\($0.tensor.shape.map(String.init).joined(separator: ","))],\"dtype\":\(quote($0.tensor.dtype.rawValue))}" }.joined(separator: ",") + "}"),
-            ("compile_ms", "{" + (CompileTimings.Group.allCases.map { "\(quote($0.rawValue)):\(num($0, timings))" } + ["\"total\":\(num3(timings.total * 1000))"]).joined(separator: ",") + "}"),
-            ("phases_ms", "[" + timings.phases.map { "{\"name\":\(quote($0.name)),\"ms\":\(num3($0.seconds * 1000))}" }.joined(separator: ",") + "]"),
+            ("inputs", "{" + inputs.map { "\(JSONValue.quoted($0.name)):{\"shape\":[\($0.tensor.shape.map(String.init).joined(separator: ","))],\"dtype\":\(JSONValue.quoted($0.tensor.dtype.rawValue))}" }.joined(separator: ",") + "}"),
+            ("compile_ms", "{" + (CompileTimings.Group.allCases.map { "\(JSONValue.quoted($0.rawValue)):\(num($0, timings))" } + ["\"total\":\(num3(timings.total * 1000))"]).joined(separator: ",") + "}"),
+            ("phases_ms", "[" + timings.phases.map { "{\"name\":\(JSONValue.quoted($0.name)),\"ms\":\(num3($0.seconds * 1000))}" }.joined(separator: ",") + "]"),
             ("median_ms", num3(median * 1000)), ("min_ms", num3(s.first! * 1000)), ("max_ms", num3(s.last! * 1000)),
             ("runs", "\(s.count)"), ("times_ms", "[" + seconds.map { num3($0 * 1000) }.joined(separator: ",") + "]"),
             ("flops", flops.map { String(format: "%.0f", $0.total) } ?? "null"),
@@ -59,27 +59,12 @@ struct BenchReport {
             ("memory_bytes", "{\"buffers\":\(bufferBytes),\"weights\":\(weightBytes),\"inputs\":\(inputBytes),\"total\":\(totalBytes),\"max_rss\":\(maxRSSBytes)}"),
         ]
         if let f = flops {
-            fields.append(("flops_by_op", "{" + f.byOp.keys.sorted().map { "\(quote($0)):\(String(format: "%.0f", f.byOp[$0]!))" }.joined(separator: ",") + "}"))
+            fields.append(("flops_by_op", "{" + f.byOp.keys.sorted().map { "\(JSONValue.quoted($0)):\(String(format: "%.0f", f.byOp[$0]!))" }.joined(separator: ",") + "}"))
         }
-        return "{" + fields.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        return "{" + fields.map { "\(JSONValue.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 
     private func num(_ g: CompileTimings.Group, _ t: CompileTimings) -> String { num3(t.seconds(g) * 1000) }
     private func num3(_ x: Double) -> String { String(format: "%.3f", x) }
     private func mib(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
-}
-
-/// A JSON string literal.
-func quote(_ s: String) -> String {
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-            if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out + "\""
 }

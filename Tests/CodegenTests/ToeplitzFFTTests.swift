@@ -82,9 +82,9 @@ import Testing
         }
     }
 
-    /// Channels split over threads give the same bits as one thread (each chunk builds the same twiddles).
-    @Test func threadCountsAreBitIdentical() throws {
-        let f = try function("""
+    /// One causal convolution of 40 channels, L = K = 300, batch 2 (the kernel shared over the batch).
+    static func channels() throws -> Function {
+        try function("""
             func @fft {
               %0 = input "k" : f32[H, L]
               %1 = input "x" : f32[2, H, L]
@@ -92,8 +92,15 @@ import Testing
               output "y" = %2
             }
             """)
+    }
+
+    static let channelInputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
+
+    /// Channels split over threads give the same bits as one thread (each chunk builds the same twiddles).
+    @Test func threadCountsAreBitIdentical() throws {
+        let f = try Self.channels()
         let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 2))
-        let inputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
+        let inputs = Self.channelInputs
         let one = try compiled.execute(inputs: inputs, params: [:], threads: 1).outputs
         for t in [2, 3, 7] {
             let run = try compiled.execute(inputs: inputs, params: [:], threads: t)
@@ -110,16 +117,9 @@ import Testing
     /// 64 bytes), after the output [2, 40, 300]. The kernels allocate nothing themselves, so the arena is the run's
     /// whole working memory.
     @Test func workspaceIsOneArenaSlicePerChunk() throws {
-        let f = try function("""
-            func @fft {
-              %0 = input "k" : f32[H, L]
-              %1 = input "x" : f32[2, H, L]
-              %2 = toeplitz_fft %0, %1 {causal = true, skip = false} : f32[2, H, L]
-              output "y" = %2
-            }
-            """)
+        let f = try Self.channels()
         let compiled = try CompiledFunction(f, options: CodegenOptions(optLevel: 1))
-        let inputs = ["k": tensor(.f32, [40, 300], seed: 1, -1, 1), "x": tensor(.f32, [2, 40, 300], seed: 2, -1, 1)]
+        let inputs = Self.channelInputs
         let m = fastFFTLength(atLeast: 300)
         let perChunk = (10 * (m + 16) * 4 + 63) / 64 * 64
         for t in [1, 2, 3] {
